@@ -1,0 +1,75 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from knowledgebase.actors.models import Actor, ActorAlias, Organization
+
+
+class ActorAliasInline(admin.TabularInline):
+    model = ActorAlias
+    extra = 1
+    fields = ["name", "kind", "language"]
+
+
+class ChildActorInline(admin.TabularInline):
+    model = Actor
+    fk_name = "parent"
+    extra = 0
+    fields = ["name", "kind", "position"]
+    show_change_link = True
+    can_delete = False
+    verbose_name_plural = _("affiliated actors")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Actor)
+class ActorAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "country", "parent", "position", "event_count"]
+    list_filter = ["kind", "country"]
+    list_select_related = ["country", "parent"]
+    search_fields = ["name", "slug", "aliases__name", "position", "wikidata_qid"]
+    autocomplete_fields = ["country", "parent"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [ActorAliasInline, ChildActorInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "kind", "country", "parent", "position", "description"]}),
+        (_("Identifiers in other datasets"), {"fields": ["wikidata_qid", "acled_actor_name"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(event_count=Count("participations__event", distinct=True))
+
+    @admin.display(description=_("events"), ordering="event_count")
+    def event_count(self, obj):
+        return obj.event_count
+
+
+@admin.register(ActorAlias)
+class ActorAliasAdmin(admin.ModelAdmin):
+    list_display = ["name", "actor", "kind", "language"]
+    list_filter = ["kind"]
+    list_select_related = ["actor"]
+    search_fields = ["name", "actor__name"]
+    autocomplete_fields = ["actor"]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "acronym", "kind", "country", "source_count"]
+    list_filter = ["kind", "country"]
+    list_select_related = ["country"]
+    search_fields = ["name", "acronym", "slug", "wikidata_qid"]
+    autocomplete_fields = ["country", "parent"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(source_count=Count("sources", distinct=True))
+
+    @admin.display(description=_("sources"), ordering="source_count")
+    def source_count(self, obj):
+        return obj.source_count

@@ -1,0 +1,40 @@
+"""FilterSets for the actor and organisation lists (page and API)."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from knowledgebase.actors.models import Actor, ActorKind, Organization, OrganizationKind
+from knowledgebase.core.models import Country
+
+
+class NameSearchFilter(django_filters.CharFilter):
+    def __init__(self, **kwargs):
+        super().__init__(label=_("Name or alias"), method=self.search, max_length=200, **kwargs)
+
+    @staticmethod
+    def search(queryset, name, value):
+        return queryset.search(value) if value.strip() else queryset
+
+
+class ActorFilter(django_filters.FilterSet):
+    q = NameSearchFilter()
+    kind = django_filters.MultipleChoiceFilter(label=_("Kind"), choices=ActorKind.choices)
+    country = django_filters.ModelMultipleChoiceFilter(
+        label=_("Country"), field_name="country", to_field_name="code", queryset=Country.objects.all()
+    )
+
+    class Meta:
+        model = Actor
+        fields = []
+
+
+class OrganizationFilter(django_filters.FilterSet):
+    q = NameSearchFilter()
+    kind = django_filters.MultipleChoiceFilter(label=_("Kind"), choices=OrganizationKind.choices)
+    country = django_filters.ModelMultipleChoiceFilter(
+        label=_("Country"), field_name="country", to_field_name="code", queryset=Country.objects.all()
+    )
+
+    class Meta:
+        model = Organization
+        fields = []

@@ -1,0 +1,239 @@
+"""The "who": parties and people (actors) and the organisations that publish and mediate."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from knowledgebase.core.models import Country, SlugNaturalKeyManager, TimeStamped
+
+WIKIDATA_QID_REGEX = r"^Q[1-9][0-9]*$"
+
+
+class ActorKind(models.TextChoices):
+    STATE = "state", _("State")
+    GOVERNMENT_BODY = "government-body", _("Government body")
+    ARMED_FORCE = "armed-force", _("Armed force or unit")
+    ARMED_GROUP = "armed-group", _("Armed group")
+    OFFICIAL = "official", _("Official")
+    PERSON = "person", _("Other person")
+    OTHER = "other", _("Other or unnamed party")
+
+
+class ActorQuerySet(models.QuerySet):
+    def search(self, query):
+        """Name or any alias contains the query (case-insensitive)."""
+        query = query.strip()
+        if not query:
+            return self.none()
+        return self.filter(Q(name__icontains=query) | Q(aliases__name__icontains=query)).distinct()
+
+
+class ActorManager(SlugNaturalKeyManager.from_queryset(ActorQuerySet)):
+    pass
+
+
+class Actor(TimeStamped):
+    """A party or person that acts in events: a state, a government body, an armed unit, an official."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=ActorKind.choices)
+    country = models.ForeignKey(
+        Country,
+        verbose_name=_("country"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="actors",
+        help_text=_("The country the actor belongs to or acts for, if any."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("affiliated to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text=_(
+            "The actor this one belongs or is subordinated to: a minister's government, a battalion's command."
+        ),
+    )
+    position = models.CharField(
+        _("position or role"),
+        max_length=200,
+        blank=True,
+        help_text=_("For officials: the office as the source states it, e.g. 'Foreign Minister'."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    wikidata_qid = models.CharField(
+        _("Wikidata QID"), max_length=20, blank=True, help_text=_("e.g. Q212, to join records across datasets.")
+    )
+    acled_actor_name = models.CharField(
+        _("ACLED actor name"), max_length=200, blank=True, help_text=_("The actor's name in ACLED data, if it differs.")
+    )
+    is_synthetic = models.BooleanField(_("synthetic"), default=False, editable=False)
+
+    objects = ActorManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("actor")
+        verbose_name_plural = _("actors")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")),
+                name="actor_not_own_parent",
+                violation_error_message=_("An actor cannot be affiliated to itself."),
+            ),
+            models.UniqueConstraint(
+                fields=["wikidata_qid"],
+                condition=~Q(wikidata_qid=""),
+                name="actor_unique_wikidata_qid",
+                violation_error_message=_("Another actor already has this Wikidata QID."),
+            ),
+            models.CheckConstraint(
+                condition=Q(wikidata_qid="") | Q(wikidata_qid__regex=WIKIDATA_QID_REGEX),
+                name="actor_wikidata_qid_format",
+                violation_error_message=_("A Wikidata QID is a Q followed by digits, e.g. Q212."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("actors:actor-detail", kwargs={"slug": self.slug})
+
+
+class AliasKind(models.TextChoices):
+    ALIAS = "alias", _("Other name")
+    TRANSLITERATION = "transliteration", _("Transliteration")
+    MISSPELLING = "misspelling", _("Misspelling found in sources")
+    ABBREVIATION = "abbreviation", _("Abbreviation")
+    FORMER_NAME = "former-name", _("Former name")
+
+
+class ActorAliasManager(models.Manager):
+    def get_by_natural_key(self, actor_slug, name):
+        return self.get(actor__slug=actor_slug, name=name)
+
+
+class ActorAlias(models.Model):
+    """Another name under which an actor appears: a transliteration, an abbreviation, a source's misspelling."""
+
+    actor = models.ForeignKey(Actor, verbose_name=_("actor"), on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=32, choices=AliasKind.choices, default=AliasKind.ALIAS)
+    language = models.CharField(_("language"), max_length=16, blank=True, help_text=_("ISO 639-1 code, e.g. uk, ru."))
+
+    objects = ActorAliasManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("alias")
+        verbose_name_plural = _("aliases")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["actor", "name"],
+                name="alias_unique_per_actor",
+                violation_error_message=_("This actor already has this alias."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.actor.slug, self.name)
+
+    natural_key.dependencies = ["actors.actor"]
+
+
+class OrganizationKind(models.TextChoices):
+    NGO = "ngo", _("Non-governmental organisation")
+    UN_AGENCY = "un-agency", _("UN agency")
+    INTERNATIONAL_BODY = "international-body", _("International body")
+    RESEARCH_INSTITUTE = "research-institute", _("Research institute or think tank")
+    MEDIA = "media", _("Media outlet")
+    COORDINATION_BODY = "coordination-body", _("Coordination body")
+    OTHER = "other", _("Other")
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def search(self, query):
+        query = query.strip()
+        if not query:
+            return self.none()
+        return self.filter(Q(name__icontains=query) | Q(acronym__icontains=query))
+
+
+class OrganizationManager(SlugNaturalKeyManager.from_queryset(OrganizationQuerySet)):
+    pass
+
+
+class Organization(TimeStamped):
+    """An NGO, UN agency, international body, research institute or media outlet: publishes sources, authors briefs."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=OrganizationKind.choices)
+    country = models.ForeignKey(
+        Country,
+        verbose_name=_("country"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organizations",
+        help_text=_("Where it is based; leave empty for international bodies."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    wikidata_qid = models.CharField(_("Wikidata QID"), max_length=20, blank=True)
+    is_synthetic = models.BooleanField(_("synthetic"), default=False, editable=False)
+
+    objects = OrganizationManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")),
+                name="organization_not_own_parent",
+                violation_error_message=_("An organisation cannot be part of itself."),
+            ),
+            models.UniqueConstraint(
+                fields=["wikidata_qid"],
+                condition=~Q(wikidata_qid=""),
+                name="organization_unique_wikidata_qid",
+                violation_error_message=_("Another organisation already has this Wikidata QID."),
+            ),
+            models.CheckConstraint(
+                condition=Q(wikidata_qid="") | Q(wikidata_qid__regex=WIKIDATA_QID_REGEX),
+                name="organization_wikidata_qid_format",
+                violation_error_message=_("A Wikidata QID is a Q followed by digits, e.g. Q212."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("actors:organization-detail", kwargs={"slug": self.slug})

@@ -1,0 +1,66 @@
+"""Actor and organisation lists and profiles.
+
+Events sit to the right of actors: profiles reach them through reverse relations
+(``participations``), filtered to published events.
+"""
+
+from itertools import groupby
+
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+
+from knowledgebase.actors.filters import ActorFilter, OrganizationFilter
+from knowledgebase.actors.models import Actor, Organization
+from knowledgebase.core.models import PublicationStatus
+from knowledgebase.core.views import paginate
+
+PUBLISHED = PublicationStatus.PUBLISHED
+
+
+def _list(request, filterset_class, queryset, template):
+    filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
+    valid = not filterset.is_bound or filterset.is_valid()
+    page = paginate(request, filterset.qs if valid else queryset.none())
+    context = {"filter": filterset, "form": filterset.form, "page_obj": page, "is_valid": valid}
+    return TemplateResponse(request, template, context, status=200 if valid else 400)
+
+
+def actor_list(request):
+    actors = Actor.objects.select_related("country", "parent").prefetch_related("aliases").order_by("name")
+    return _list(request, ActorFilter, actors, "actors/actor_list.html")
+
+
+def organization_list(request):
+    organizations = Organization.objects.select_related("country").order_by("name")
+    return _list(request, OrganizationFilter, organizations, "actors/organization_list.html")
+
+
+def timeline(participations):
+    """Participations in published events, newest first, grouped by year."""
+    rows = (
+        participations.filter(event__status=PUBLISHED)
+        .select_related("event__event_type")
+        .order_by("-event__start_date", "-event_id")
+    )
+    return [(year, list(items)) for year, items in groupby(rows, key=lambda p: p.event.start_date.year)]
+
+
+def actor_detail(request, slug):
+    actor = get_object_or_404(
+        Actor.objects.select_related("country", "parent").prefetch_related("aliases", "children"), slug=slug
+    )
+    context = {"actor": actor, "timeline": timeline(actor.participations.all())}
+    return TemplateResponse(request, "actors/actor_detail.html", context)
+
+
+def organization_detail(request, slug):
+    organization = get_object_or_404(
+        Organization.objects.select_related("country", "parent").prefetch_related("children"), slug=slug
+    )
+    context = {
+        "organization": organization,
+        "timeline": timeline(organization.participations.all()),
+        "sources": organization.sources.select_related("publisher").order_by("-published_date", "title")[:50],
+        "briefs": organization.briefs.filter(status=PUBLISHED).order_by("-published_date"),
+    }
+    return TemplateResponse(request, "actors/organization_detail.html", context)

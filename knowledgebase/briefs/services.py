@@ -1,0 +1,25 @@
+"""Writes that keep a brief's search document true to its text, author and takeaways."""
+
+from knowledgebase.briefs.models import Brief
+from knowledgebase.core.search import document_text
+
+
+def brief_search_document(brief):
+    return document_text(
+        brief.title,
+        brief.standfirst,
+        brief.organization.name,
+        brief.organization.acronym,
+        brief.author,
+        *(takeaway.text for takeaway in brief.takeaways.all()),
+    )
+
+
+def briefs_refresh_search_documents(*, briefs):
+    rows = list(
+        Brief.objects.filter(pk__in=briefs.values("pk")).select_related("organization").prefetch_related("takeaways")
+    )
+    for brief in rows:
+        brief.search_document = brief_search_document(brief)
+    Brief.objects.bulk_update(rows, ["search_document"], batch_size=500)
+    return len(rows)

@@ -1,0 +1,57 @@
+"""Public brief pages."""
+
+from itertools import groupby
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+
+from knowledgebase.briefs.models import Brief, Recommendation, Takeaway
+from knowledgebase.core.views import paginate, visible_to
+from knowledgebase.displacement.models import DisplacementStatistic
+from knowledgebase.events.models import Event, Figure
+from knowledgebase.events.selectors import figures_by_measure
+
+
+def brief_list(request):
+    briefs = Brief.objects.published().select_related("organization").prefetch_related("themes")
+    return TemplateResponse(request, "briefs/brief_list.html", {"page_obj": paginate(request, briefs)})
+
+
+def brief_detail(request, slug):
+    brief = get_object_or_404(
+        visible_to(request, Brief.objects.all())
+        .select_related("organization", "source__publisher")
+        .prefetch_related(
+            "themes",
+            Prefetch("takeaways", queryset=Takeaway.objects.select_related("event").order_by("position")),
+            Prefetch("recommendations", queryset=Recommendation.objects.order_by("audience", "position")),
+            Prefetch("events", queryset=Event.objects.published().for_list()),
+            # Live figures: only those of published events, with their attribution.
+            Prefetch(
+                "figures",
+                queryset=Figure.objects.published()
+                .with_attribution()
+                .select_related("event")
+                .order_by("event__start_date", "event_id", "measure__position", "id"),
+            ),
+            Prefetch("statistics", queryset=DisplacementStatistic.objects.published().with_attribution()),
+            "actors",
+        ),
+        slug=slug,
+    )
+    figures = brief.figures.all()
+    figure_groups = [
+        (event, figures_by_measure(list(group))) for event, group in groupby(figures, key=lambda f: f.event)
+    ]
+    recommendations = [
+        (audience, list(group))
+        for audience, group in groupby(brief.recommendations.all(), key=lambda r: r.get_audience_display())
+    ]
+    context = {
+        "brief": brief,
+        "figure_groups": figure_groups,
+        "recommendations": recommendations,
+        "takeaway_events": {t.event_id for t in brief.takeaways.all() if t.event and t.event.is_published},
+    }
+    return TemplateResponse(request, "briefs/brief_detail.html", context)

@@ -1,0 +1,19 @@
+from django.contrib import admin
+
+from knowledgebase.core.models import Country, Theme
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    """ISO 3166-1 reference data: loaded by a migration, read-only in daily work."""
+
+    list_display = ["code", "name", "alpha_3", "numeric"]
+    search_fields = ["code", "name", "iso_name", "alpha_3"]
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    view_on_site = True

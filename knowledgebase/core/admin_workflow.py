@@ -1,0 +1,194 @@
+"""Admin building blocks that enforce the publication workflow on every path.
+
+An editor (no ``publish_*`` permission) can create drafts and submit them for
+review. Published and retracted records, and every row that belongs to one
+(figures, participations, takeaways…), are read-only for editors: the change
+form, inlines, bulk actions and the child's own admin all refuse.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from knowledgebase.core.models import PUBLIC_STATUSES, PublicationStatus
+from knowledgebase.core.services import (
+    ERROR_NOT_REVIEWER,
+    apply_status,
+    can_publish,
+    publishable_transition,
+    transition_allowed,
+)
+
+
+def resolve_path(obj, path):
+    for attribute in path.split("__"):
+        obj = getattr(obj, attribute, None) if obj is not None else None
+    return obj
+
+
+def locked_for(user, publishable):
+    """True when ``publishable`` is public and ``user`` may not change public records."""
+    return (
+        publishable is not None and publishable.status in PUBLIC_STATUSES and not can_publish(user, type(publishable))
+    )
+
+
+class RetractForm(forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("Why are these records retracted?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Readers will see this note on each retracted page."),
+    )
+
+
+class PublishableAdmin(admin.ModelAdmin):
+    """ModelAdmin for a Publishable model: status restricted by role, workflow actions, review filter."""
+
+    actions = ["submit_for_review", "publish_selected", "retract_selected"]
+    workflow_readonly_fields = ("first_published_at", "retracted_at", "created_at", "updated_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), *self.workflow_readonly_fields)
+
+    def has_publish_permission(self, request):
+        return can_publish(request.user, self.model)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not locked_for(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not locked_for(request.user, obj)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        user, model = request.user, self.model
+
+        class WorkflowForm(form_class):
+            def __init__(self, *args, **kw):
+                super().__init__(*args, **kw)
+                status = self.fields.get("status")
+                if status is not None and not can_publish(user, model):
+                    status.choices = [c for c in status.choices if c[0] not in PUBLIC_STATUSES]
+
+            def clean(self):
+                cleaned = super().clean()
+                to_status = cleaned.get("status")
+                # Before _post_clean, the instance still holds the stored status.
+                from_status = self.instance.status if self.instance.pk else PublicationStatus.DRAFT
+                if to_status and not transition_allowed(
+                    user=user, model=model, from_status=from_status, to_status=to_status
+                ):
+                    raise ValidationError(_(ERROR_NOT_REVIEWER))
+                if to_status == PublicationStatus.RETRACTED and not cleaned.get("retraction_note"):
+                    self.add_error("retraction_note", _("Say why the record is retracted: readers will see it."))
+                return cleaned
+
+        return WorkflowForm
+
+    def save_model(self, request, obj, form, change):
+        stored = type(obj).objects.filter(pk=obj.pk).values_list("status", flat=True).first() if change else None
+        from_status = stored or PublicationStatus.DRAFT
+        if not transition_allowed(user=request.user, model=self.model, from_status=from_status, to_status=obj.status):
+            raise PermissionDenied(_(ERROR_NOT_REVIEWER))
+        if obj.status != stored:
+            apply_status(obj, obj.status)
+        super().save_model(request, obj, form, change)
+
+    def _transition(self, request, queryset, to_status, note=""):
+        done = 0
+        for obj in queryset:
+            try:
+                publishable_transition(obj=obj, to_status=to_status, by=request.user, note=note)
+                done += 1
+            except (PermissionDenied, ValidationError) as error:
+                message = error.messages[0] if isinstance(error, ValidationError) else str(error)
+                self.message_user(request, f"{obj}: {message}", messages.ERROR)
+        return done
+
+    @admin.action(description=gettext_lazy("Submit selected for review"), permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        done = self._transition(request, queryset.filter(status=PublicationStatus.DRAFT), PublicationStatus.REVIEW)
+        self.message_user(
+            request, ngettext("%d record submitted for review.", "%d records submitted for review.", done) % done
+        )
+
+    @admin.action(description=gettext_lazy("Publish selected"), permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        done = self._transition(request, queryset, PublicationStatus.PUBLISHED)
+        self.message_user(request, ngettext("%d record published.", "%d records published.", done) % done)
+
+    @admin.action(description=gettext_lazy("Retract selected"), permissions=["publish"])
+    def retract_selected(self, request, queryset):
+        form = RetractForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            done = self._transition(request, queryset, PublicationStatus.RETRACTED, note=form.cleaned_data["note"])
+            self.message_user(request, ngettext("%d record retracted.", "%d records retracted.", done) % done)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Retract records"),
+            "opts": self.model._meta,
+            "queryset": queryset,
+            "form": form,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/retract_confirmation.html", context)
+
+
+class LockedWithParentInline:
+    """Inline of a publishable parent: read-only when the parent is public and the user may not publish.
+
+    ``publishable_path`` leads from the inline's parent object to the publishable record
+    (empty when the parent is itself publishable).
+    """
+
+    publishable_path = ""
+
+    def _locked(self, request, obj):
+        target = resolve_path(obj, self.publishable_path) if self.publishable_path else obj
+        return locked_for(request.user, target)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not self._locked(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._locked(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._locked(request, obj)
+
+
+class ChildOfPublishableAdmin(admin.ModelAdmin):
+    """Standalone admin of rows that belong to a publishable record (``parent_path``, e.g. 'event')."""
+
+    parent_path = "event"
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not locked_for(
+            request.user, resolve_path(obj, self.parent_path)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not locked_for(
+            request.user, resolve_path(obj, self.parent_path)
+        )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        user, parent_path = request.user, self.parent_path
+
+        class ChildForm(form_class):
+            def clean(self):
+                cleaned = super().clean()
+                first, _sep, rest = parent_path.partition("__")
+                parent = cleaned.get(first)
+                if rest:
+                    parent = resolve_path(parent, rest)
+                if locked_for(user, parent):
+                    raise ValidationError(_(ERROR_NOT_REVIEWER))
+                return cleaned
+
+        return ChildForm

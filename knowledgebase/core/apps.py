@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    default = True
+    name = "knowledgebase.core"
+    label = "core"
+    verbose_name = _("Reference data and workflow")
+
+
+class KnowledgeBaseAdminConfig(admin_apps.AdminConfig):
+    default = False
+    """Replaces the default admin site with one that knows the review queue."""
+
+    default_site = "knowledgebase.core.admin_site.KnowledgeBaseAdminSite"

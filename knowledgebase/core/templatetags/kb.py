@@ -1,0 +1,93 @@
+"""Formatting helpers for templates: dates with their precision, attributed values, Markdown.
+
+None of these run queries.
+"""
+
+import datetime
+
+from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils.dates import MONTHS
+from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from knowledgebase.core.markdown import render_markdown
+
+register = template.Library()
+
+
+def _season(date):
+    # Meteorological seasons of the northern hemisphere, where the seed's events happen.
+    if date.month in (12, 1, 2):
+        return _("Winter")
+    if date.month in (3, 4, 5):
+        return _("Spring")
+    if date.month in (6, 7, 8):
+        return _("Summer")
+    return _("Autumn")
+
+
+@register.simple_tag
+def precise_date(date, precision="day"):
+    """'3 January 2024', 'September 2022', 'Summer 2023', '2023', 'about January 2024'."""
+    if not date:
+        return _("undated")
+    if not isinstance(date, datetime.date):
+        return str(date)
+    if precision == "month":
+        return f"{MONTHS[date.month]} {date.year}"
+    if precision == "season":
+        return f"{_season(date)} {date.year}"
+    if precision == "year":
+        return str(date.year)
+    if precision == "week":
+        return _("week of %(date)s") % {"date": date_format(date, "j F Y")}
+    if precision == "approximate":
+        return _("about %(month)s %(year)s") % {"month": MONTHS[date.month], "year": date.year}
+    return date_format(date, "j F Y")
+
+
+@register.simple_tag
+def date_range(start, end, precision="day"):
+    """A start date and an optional end date, both read with the same precision."""
+    first = precise_date(start, precision)
+    if not end or end == start:
+        return first
+    last = precise_date(end, precision)
+    return first if first == last else f"{first} – {last}"
+
+
+@register.filter
+def number(value):
+    """12,345 with thousands separators; empty for None."""
+    if value is None:
+        return ""
+    return intcomma(value)
+
+
+QUALIFIER_TEXT = {
+    "exact": "%(value)s",
+    "more-than": gettext_lazy("more than %(value)s"),
+    "at-least": gettext_lazy("at least %(value)s"),
+    "less-than": gettext_lazy("less than %(value)s"),
+    "up-to": gettext_lazy("up to %(value)s"),
+    "about": gettext_lazy("about %(value)s"),
+}
+
+
+@register.filter
+def claimed_value(claim):
+    """The value as its source states it, with qualifier and bounds: 'up to 230', 'about 110,000,000 (100–120)'."""
+    text = str(QUALIFIER_TEXT.get(claim.qualifier, "%(value)s")) % {"value": number(claim.value)}
+    if claim.low is not None or claim.high is not None:
+        low = number(claim.low) if claim.low is not None else "…"
+        high = number(claim.high) if claim.high is not None else "…"
+        text = f"{text} ({low}–{high})"
+    return text
+
+
+@register.filter
+def markdown(text):
+    return mark_safe(render_markdown(text))  # noqa: S308 - sanitised by nh3 in render_markdown

@@ -1,0 +1,81 @@
+"""The two editorial groups and their permissions, kept in one place.
+
+* Editor: creates and edits drafts of every record and submits them for review;
+  adds and edits actors, organisations and sources; reads the taxonomies.
+* Reviewer: everything an editor does, plus publishing and retracting, and
+  maintaining taxonomies and IHL provisions.
+
+Called by a data migration and by tests (``live_server`` flushes tables).
+"""
+
+EDITOR = "Editor"
+REVIEWER = "Reviewer"
+
+DOMAIN_APPS = ["core", "actors", "sources", "events", "ihl", "displacement", "briefs"]
+
+# Records under review and the rows that belong to them: editors may add,
+# change and delete them while they are not public (the admin locks public ones).
+EDITORIAL_MODELS = {
+    "events": ["event", "participation", "citation", "figure", "figurebreakdown"],
+    "ihl": ["allegation"],
+    "displacement": ["displacementstatistic"],
+    "briefs": ["brief", "takeaway", "recommendation"],
+}
+# Shared entities: editors add and change them; only reviewers delete.
+ENTITY_MODELS = {"actors": ["actor", "actoralias", "organization"], "sources": ["source"]}
+# Read-only for everyone but superusers: ISO 3166-1 is not edited by hand.
+STANDARD_MODELS = {"core": ["country"]}
+
+
+def _codenames(app_label, model, actions):
+    return [(app_label, f"{action}_{model}") for action in actions]
+
+
+def editor_permissions():
+    wanted = []
+    for app_label, models in EDITORIAL_MODELS.items():
+        for model in models:
+            wanted += _codenames(app_label, model, ["add", "change", "delete", "view"])
+    for app_label, models in ENTITY_MODELS.items():
+        for model in models:
+            wanted += _codenames(app_label, model, ["add", "change", "view"])
+    return wanted
+
+
+def reviewer_permissions(all_codenames):
+    """Every permission of the domain apps, except on the ISO standard tables."""
+    standard = {
+        (app, f"{action}_{model}")
+        for app, models in STANDARD_MODELS.items()
+        for model in models
+        for action in ("add", "change", "delete")
+    }
+    return [pair for pair in all_codenames if pair not in standard]
+
+
+def sync_workflow_groups(apps):
+    """Create or update both groups; ``apps`` is a migration's app registry or django.apps.apps."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    domain = list(
+        Permission.objects.filter(content_type__app_label__in=DOMAIN_APPS).values_list(
+            "content_type__app_label", "codename", "pk"
+        )
+    )
+    by_pair = {(app, codename): pk for app, codename, pk in domain}
+    view_all = [pk for (app, codename), pk in by_pair.items() if codename.startswith("view_")]
+
+    editor, _created = Group.objects.get_or_create(name=EDITOR)
+    editor_ids = {by_pair[pair] for pair in editor_permissions() if pair in by_pair} | set(view_all)
+    editor.permissions.set(editor_ids)
+
+    reviewer, _created = Group.objects.get_or_create(name=REVIEWER)
+    reviewer.permissions.set([by_pair[pair] for pair in reviewer_permissions(by_pair)])
+    return editor, reviewer

@@ -1,0 +1,65 @@
+"""The FilterSet behind /displacement/ (page, exports and API)."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from knowledgebase.core.models import Country
+from knowledgebase.displacement.models import (
+    Cause,
+    DisplacementStatistic,
+    GeographyScope,
+    Measurement,
+    PopulationType,
+)
+from knowledgebase.events.filters import DateRangeWidget
+
+GLOBAL = "global"
+
+
+def geography_choices():
+    return [(GLOBAL, _("Global")), *Country.objects.values_list("code", "name")]
+
+
+class GeographyFilter(django_filters.MultipleChoiceFilter):
+    """``global`` or ISO 3166-1 alpha-2 codes; repeat the parameter for any of several."""
+
+    def __init__(self, side, **kwargs):
+        self.side = side
+        super().__init__(choices=geography_choices, method=self.filter_geography, **kwargs)
+
+    def filter_geography(self, queryset, name, values):
+        if not values:
+            return queryset
+        condition = Q(**{f"{self.side}_country__in": [v for v in values if v != GLOBAL]})
+        if GLOBAL in values:
+            condition |= Q(**{f"{self.side}_scope": GeographyScope.GLOBAL})
+        return queryset.filter(condition)
+
+
+class StatisticFilter(django_filters.FilterSet):
+    population_type = django_filters.MultipleChoiceFilter(
+        label=_("Population type"), choices=PopulationType.choices, widget=forms.CheckboxSelectMultiple
+    )
+    cause = django_filters.MultipleChoiceFilter(
+        label=_("Cause"), choices=Cause.choices, widget=forms.CheckboxSelectMultiple
+    )
+    measurement = django_filters.MultipleChoiceFilter(
+        label=_("Stock or flow"), choices=Measurement.choices, widget=forms.CheckboxSelectMultiple
+    )
+    origin = GeographyFilter("origin", label=_("Origin"))
+    host = GeographyFilter("host", label=_("Host"))
+    period = django_filters.DateFromToRangeFilter(label=_("Period"), method="filter_period", widget=DateRangeWidget)
+
+    class Meta:
+        model = DisplacementStatistic
+        fields = []
+
+    def filter_period(self, queryset, name, value):
+        """Stocks by their as-of date, flows and changes by their period."""
+        if value.start:
+            queryset = queryset.filter(Q(as_of_date__gte=value.start) | Q(period_end__gte=value.start))
+        if value.stop:
+            queryset = queryset.filter(Q(as_of_date__lte=value.stop) | Q(period_start__lte=value.stop))
+        return queryset

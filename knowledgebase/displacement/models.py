@@ -1,0 +1,150 @@
+"""Figures about displaced people: how many, of which kind, from where, hosted where, as of when."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from knowledgebase.core.models import Country, Publishable, PublishableQuerySet, Theme, generate_public_id
+from knowledgebase.sources.models import AttributedValue, attributed_value_constraints
+
+
+# UNHCR Refugee Data Finder population types (REF, ASY, IDP, OIP, STA, returnees),
+# plus the total of forcibly displaced people that headline figures report.
+class PopulationType(models.TextChoices):
+    REFUGEES = "REF", _("Refugees")
+    ASYLUM_SEEKERS = "ASY", _("Asylum-seekers")
+    IDPS = "IDP", _("Internally displaced people")
+    OTHERS_IN_NEED = "OIP", _("Other people in need of international protection")
+    STATELESS = "STA", _("Stateless people")
+    RETURNED_REFUGEES = "RET", _("Returned refugees")
+    RETURNED_IDPS = "RDP", _("Returned internally displaced people")
+    TOTAL_FORCIBLY_DISPLACED = "FDP", _("All forcibly displaced people")
+
+
+# IDMC splits displacement by cause; the seed insists that forced and
+# environmentally driven displacement differ, so they are never merged.
+class Cause(models.TextChoices):
+    CONFLICT = "conflict", _("Conflict and violence")
+    PERSECUTION = "persecution", _("Persecution and human rights violations")
+    DISASTER = "disaster", _("Disaster")
+    CLIMATE = "climate", _("Climate and environmental change")
+    MIXED = "mixed", _("Mixed or not stated")
+
+
+class Measurement(models.TextChoices):
+    STOCK = "stock", _("Stock: people displaced at a date")
+    FLOW = "flow", _("Flow: new displacements in a period")
+    CHANGE = "change", _("Change in the stock over a period")
+
+
+class GeographyScope(models.TextChoices):
+    GLOBAL = "global", _("Global")
+    REGION = "region", _("Region")
+    COUNTRY = "country", _("Country")
+
+
+class RatePeriod(models.TextChoices):
+    NONE = "", _("Total for the period")
+    YEAR = "year", _("Per year")
+    MONTH = "month", _("Per month")
+
+
+class DisplacementStatisticQuerySet(PublishableQuerySet):
+    def with_attribution(self):
+        return self.select_related(
+            "origin_country", "host_country", "claimant_actor", "claimant_organization", "source__publisher"
+        )
+
+
+class DisplacementStatisticManager(models.Manager.from_queryset(DisplacementStatisticQuerySet)):
+    def get_by_natural_key(self, public_id):
+        return self.get(public_id=public_id)
+
+
+def _geography_constraints(side):
+    return [
+        models.CheckConstraint(
+            condition=~Q(**{f"{side}_scope": GeographyScope.COUNTRY}) | Q(**{f"{side}_country__isnull": False}),
+            name=f"statistic_{side}_country_given",
+            violation_error_message=_("Choose the country, or change the scope."),
+        ),
+        models.CheckConstraint(
+            condition=~Q(**{f"{side}_scope": GeographyScope.REGION}) | ~Q(**{f"{side}_region": ""}),
+            name=f"statistic_{side}_region_given",
+            violation_error_message=_("Name the region, or change the scope."),
+        ),
+    ]
+
+
+class DisplacementStatistic(Publishable, AttributedValue):
+    """A number of displaced people, e.g. 'some 110 million forcibly displaced' (Wilson Center)."""
+
+    public_id = models.SlugField(
+        _("public identifier"), max_length=16, unique=True, default=generate_public_id, editable=False
+    )
+    title = models.CharField(_("label"), max_length=300, help_text=_("A short label readers see beside the number."))
+    population_type = models.CharField(_("population type"), max_length=3, choices=PopulationType.choices)
+    cause = models.CharField(_("cause"), max_length=16, choices=Cause.choices, default=Cause.MIXED)
+    measurement = models.CharField(_("stock or flow"), max_length=8, choices=Measurement.choices)
+    rate_period = models.CharField(
+        _("rate"), max_length=8, choices=RatePeriod.choices, blank=True, default=RatePeriod.NONE
+    )
+    origin_scope = models.CharField(_("origin"), max_length=8, choices=GeographyScope.choices)
+    origin_country = models.ForeignKey(
+        Country, verbose_name=_("origin country"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    origin_region = models.CharField(_("origin region"), max_length=200, blank=True)
+    host_scope = models.CharField(_("host"), max_length=8, choices=GeographyScope.choices)
+    host_country = models.ForeignKey(
+        Country, verbose_name=_("host country"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    host_region = models.CharField(_("host region"), max_length=200, blank=True)
+    period_start = models.DateField(_("period start"), null=True, blank=True)
+    period_end = models.DateField(_("period end"), null=True, blank=True)
+    as_of_note = models.CharField(
+        _("as-of note"),
+        max_length=200,
+        blank=True,
+        help_text=_("When the source gives no date, say so, e.g. 'undated page: \u201ccurrently\u201d'."),
+    )
+    includes = models.TextField(
+        _("what it includes"), blank=True, help_text=_("Which people the number counts and which it leaves out.")
+    )
+    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), related_name="statistics", blank=True)
+    is_synthetic = models.BooleanField(_("synthetic"), default=False, editable=False)
+
+    objects = DisplacementStatisticManager()
+
+    class Meta:
+        ordering = ["-as_of_date", "-period_end", "title"]
+        verbose_name = _("displacement statistic")
+        verbose_name_plural = _("displacement statistics")
+        permissions = [("publish_displacementstatistic", _("Can publish and retract displacement statistics"))]
+        constraints = [
+            *attributed_value_constraints("statistic"),
+            *_geography_constraints("origin"),
+            *_geography_constraints("host"),
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True)
+                | Q(period_end__isnull=True)
+                | Q(period_end__gte=F("period_start")),
+                name="statistic_period_end_not_before_start",
+                violation_error_message=_("The period cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.public_id,)
+
+    def clean(self):
+        super().clean()
+        if self.measurement == Measurement.STOCK and self.rate_period:
+            raise ValidationError({"rate_period": _("A stock counts people at a date; it has no rate.")})
+        if self.as_of_date is None and self.period_end is None and not self.as_of_note:
+            raise ValidationError(
+                {"as_of_note": _("Give the as-of date or period, or say that the source does not date it.")}
+            )

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from knowledgebase.displacement import views
+
+app_name = "displacement"
+urlpatterns = [path("", views.explorer, name="explorer")]

@@ -1,0 +1,203 @@
+from collections import defaultdict
+
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from knowledgebase.core.admin_workflow import ChildOfPublishableAdmin, LockedWithParentInline, PublishableAdmin
+from knowledgebase.events.models import (
+    Citation,
+    Event,
+    EventCategory,
+    EventType,
+    Figure,
+    FigureBreakdown,
+    Measure,
+    Participation,
+)
+from knowledgebase.events.services import events_refresh_dispute_flags, events_refresh_search_documents
+
+CLAIM_FIELDS = [
+    ("measure", "value", "qualifier", "low", "high"),
+    ("claimant_actor", "claimant_organization"),
+    ("source", "as_of_date"),
+    "excerpt",
+    ("rank", "rank_reason"),
+]
+CLAIM_AUTOCOMPLETE = ["measure", "claimant_actor", "claimant_organization", "source"]
+
+
+@admin.register(EventCategory)
+class EventCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(EventType)
+class EventTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "category", "slug"]
+    list_filter = ["category"]
+    list_select_related = ["category"]
+    search_fields = ["name", "category__name"]
+    autocomplete_fields = ["category"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Measure)
+class MeasureAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "country", "position"]
+    list_filter = ["kind"]
+    list_select_related = ["country"]
+    search_fields = ["name", "description"]
+    autocomplete_fields = ["country"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class ParticipationInline(LockedWithParentInline, admin.TabularInline):
+    model = Participation
+    extra = 1
+    fields = ["actor", "organization", "role", "note"]
+    autocomplete_fields = ["actor", "organization"]
+
+
+class CitationInline(LockedWithParentInline, admin.TabularInline):
+    model = Citation
+    extra = 1
+    fields = ["source", "locator", "excerpt"]
+    autocomplete_fields = ["source"]
+
+
+class FigureInline(LockedWithParentInline, admin.StackedInline):
+    model = Figure
+    extra = 0
+    fields = CLAIM_FIELDS
+    autocomplete_fields = CLAIM_AUTOCOMPLETE
+    show_change_link = True
+
+
+@admin.register(Event)
+class EventAdmin(PublishableAdmin):
+    list_display = [
+        "title",
+        "start_date",
+        "date_precision",
+        "event_type",
+        "status",
+        "has_disputed_figures",
+        "public_id",
+    ]
+    list_filter = [
+        "status",
+        "event_type__category",
+        "event_type",
+        "has_disputed_figures",
+        "date_precision",
+        "themes",
+        "countries",
+    ]
+    list_select_related = ["event_type"]
+    search_fields = [
+        "title",
+        "public_id",
+        "slug",
+        "summary",
+        "participations__actor__name",
+        "participations__actor__aliases__name",
+    ]
+    autocomplete_fields = ["event_type", "countries", "themes", "related_events"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "start_date"
+    readonly_fields = ["public_id", "has_disputed_figures"]
+    # The ihl app appends its allegation inline, so that dependencies point one way.
+    inlines = [ParticipationInline, CitationInline, FigureInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "public_id", "event_type", "summary", "body", "themes"]}),
+        (gettext_lazy("When"), {"fields": [("start_date", "end_date"), ("date_precision", "date_note")]}),
+        (
+            gettext_lazy("Where"),
+            {"fields": ["countries", ("region", "place_name"), ("latitude", "longitude", "geo_precision")]},
+        ),
+        (gettext_lazy("Links"), {"fields": ["related_events", ("acled_event_id", "glide_number", "wikidata_qid")]}),
+        (gettext_lazy("Publication"), {"fields": ["status", "retraction_note", "has_disputed_figures"]}),
+    ]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        events = Event.objects.filter(pk=form.instance.pk)
+        events_refresh_search_documents(events=events)
+        events_refresh_dispute_flags(event_ids=[form.instance.pk])
+
+
+@admin.register(Participation)
+class ParticipationAdmin(ChildOfPublishableAdmin):
+    list_display = ["event", "actor", "organization", "role"]
+    list_filter = ["role"]
+    list_select_related = ["event", "actor", "organization"]
+    search_fields = ["event__title", "actor__name", "actor__aliases__name", "organization__name"]
+    autocomplete_fields = ["event", "actor", "organization"]
+
+
+@admin.register(Citation)
+class CitationAdmin(ChildOfPublishableAdmin):
+    list_display = ["event", "source", "locator"]
+    list_select_related = ["event", "source"]
+    search_fields = ["event__title", "source__title", "excerpt"]
+    autocomplete_fields = ["event", "source"]
+
+
+class BreakdownFormSet(BaseInlineFormSet):
+    """Breakdowns along one dimension never add up to more than the figure."""
+
+    def clean(self):
+        super().clean()
+        total = self.instance.value
+        if total is None:
+            return
+        sums = defaultdict(int)
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or data.get("value") is None:
+                continue
+            sums[data["dimension"]] += data["value"]
+        for dimension, subtotal in sums.items():
+            if subtotal > total:
+                raise ValidationError(
+                    _("The %(dimension)s breakdown adds up to %(subtotal)s, more than the figure (%(total)s).")
+                    % {"dimension": dimension, "subtotal": subtotal, "total": total}
+                )
+
+
+class FigureBreakdownInline(LockedWithParentInline, admin.TabularInline):
+    model = FigureBreakdown
+    formset = BreakdownFormSet
+    publishable_path = "event"
+    extra = 1
+
+
+@admin.register(Figure)
+class FigureAdmin(ChildOfPublishableAdmin):
+    list_display = ["event", "measure", "value", "qualifier", "claimant", "source", "rank"]
+    list_filter = ["rank", "qualifier", "measure"]
+    list_select_related = ["event", "measure", "claimant_actor", "claimant_organization", "source"]
+    search_fields = ["event__title", "measure__name", "claimant_actor__name", "claimant_organization__name", "excerpt"]
+    autocomplete_fields = ["event", *CLAIM_AUTOCOMPLETE]
+    fields = ["event", *CLAIM_FIELDS, "note"]
+    inlines = [FigureBreakdownInline]
+
+    @admin.display(description=gettext_lazy("claimed by"))
+    def claimant(self, obj):
+        return obj.claimant
+
+
+@admin.register(FigureBreakdown)
+class FigureBreakdownAdmin(ChildOfPublishableAdmin):
+    parent_path = "figure__event"
+    list_display = ["figure", "dimension", "category", "value"]
+    list_filter = ["dimension"]
+    list_select_related = ["figure__event", "figure__measure"]
+    search_fields = ["figure__event__title", "category"]
+    autocomplete_fields = ["figure"]

@@ -1,0 +1,476 @@
+"""Events, their type taxonomy, who took part, and the attributed figures about them."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from knowledgebase.actors.models import Actor, Organization
+from knowledgebase.core.models import (
+    Country,
+    Publishable,
+    PublishableQuerySet,
+    SlugNaturalKeyManager,
+    Theme,
+    generate_public_id,
+)
+from knowledgebase.core.search import search_queryset
+from knowledgebase.sources.models import AttributedValue, Source, attributed_value_constraints
+
+
+class EventCategory(models.Model):
+    """Top level of the event taxonomy: detention and POWs, displacement, conflict, diplomacy."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = SlugNaturalKeyManager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("event category")
+        verbose_name_plural = _("event categories")
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class EventType(models.Model):
+    """A kind of event within a category, e.g. prisoner exchange (detention and POWs)."""
+
+    category = models.ForeignKey(
+        EventCategory, verbose_name=_("category"), on_delete=models.PROTECT, related_name="types"
+    )
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    objects = SlugNaturalKeyManager()
+
+    class Meta:
+        ordering = ["category__position", "name"]
+        verbose_name = _("event type")
+        verbose_name_plural = _("event types")
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", _("Day")
+    WEEK = "week", _("Week")
+    MONTH = "month", _("Month")
+    SEASON = "season", _("Season")
+    YEAR = "year", _("Year")
+    APPROXIMATE = "approximate", _("Approximate")
+
+
+class GeoPrecision(models.TextChoices):
+    EXACT = "exact", _("Exact point")
+    NEAR = "near", _("Near a place")
+    REGION = "region", _("Region")
+    COUNTRY = "country", _("Country")
+
+
+class EventQuerySet(PublishableQuerySet):
+    def search(self, query):
+        return search_queryset(self, query)
+
+    def for_list(self):
+        """What a list row shows: type and category in the same query, countries prefetched."""
+        return self.select_related("event_type__category").prefetch_related("countries")
+
+
+class EventManager(models.Manager.from_queryset(EventQuerySet)):
+    def get_by_natural_key(self, public_id):
+        return self.get(public_id=public_id)
+
+
+class Event(Publishable):
+    """Something that happened at a time and a place: an exchange, a report of abuse, an advance."""
+
+    public_id = models.SlugField(
+        _("public identifier"),
+        max_length=16,
+        unique=True,
+        default=generate_public_id,
+        editable=False,
+        help_text=_("Part of the permalink; never changes, even when the title does."),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    event_type = models.ForeignKey(EventType, verbose_name=_("type"), on_delete=models.PROTECT, related_name="events")
+    start_date = models.DateField(
+        _("date"), help_text=_("For a month or a year, the first day of it; the precision says how to read it.")
+    )
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    date_precision = models.CharField(
+        _("date precision"), max_length=16, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    date_note = models.CharField(
+        _("date note"),
+        max_length=200,
+        blank=True,
+        help_text=_("How the source dates it when it is vague, e.g. 'over the past few weeks'."),
+    )
+    countries = models.ManyToManyField(
+        Country,
+        verbose_name=_("countries"),
+        related_name="events",
+        blank=True,
+        help_text=_("Every country the event concerns: an exchange concerns both sides."),
+    )
+    region = models.CharField(_("region"), max_length=200, blank=True, help_text=_("Oblast, province or area."))
+    place_name = models.CharField(_("place"), max_length=200, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True, blank=True)
+    geo_precision = models.CharField(
+        _("geographic precision"), max_length=16, choices=GeoPrecision.choices, default=GeoPrecision.COUNTRY
+    )
+    summary = models.TextField(_("summary"), help_text=_("One or two sentences readers see in lists."))
+    body = models.TextField(_("body"), blank=True, help_text=_("Markdown. Raw HTML is removed."))
+    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), related_name="events", blank=True)
+    related_events = models.ManyToManyField("self", verbose_name=_("related events"), blank=True)
+    sources = models.ManyToManyField(Source, through="Citation", related_name="events", blank=True)
+    acled_event_id = models.CharField(_("ACLED event id"), max_length=40, blank=True)
+    glide_number = models.CharField(_("GLIDE number"), max_length=40, blank=True)
+    wikidata_qid = models.CharField(_("Wikidata QID"), max_length=20, blank=True)
+    has_disputed_figures = models.BooleanField(_("has disputed figures"), default=False, editable=False, db_index=True)
+    search_document = models.TextField(editable=False, blank=True)
+    is_synthetic = models.BooleanField(_("synthetic"), default=False, editable=False)
+
+    objects = EventManager()
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        permissions = [("publish_event", _("Can publish and retract events"))]
+        indexes = [models.Index(fields=["status", "-start_date", "-id"], name="event_status_date_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="event_end_not_before_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                name="event_coordinates_valid",
+                violation_error_message=_("Give both latitude (−90 to 90) and longitude (−180 to 180), or neither."),
+            ),
+            models.UniqueConstraint(
+                fields=["acled_event_id"],
+                condition=~Q(acled_event_id=""),
+                name="event_unique_acled_id",
+                violation_error_message=_("Another event already has this ACLED event id."),
+            ),
+            models.UniqueConstraint(
+                fields=["wikidata_qid"],
+                condition=~Q(wikidata_qid=""),
+                name="event_unique_wikidata_qid",
+                violation_error_message=_("Another event already has this Wikidata QID."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.public_id,)
+
+    def get_absolute_url(self):
+        return reverse("events:detail", kwargs={"key": self.public_id})
+
+    def clean(self):
+        super().clean()
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError(_("Give both latitude and longitude, or neither."))
+        if self.geo_precision == GeoPrecision.EXACT and self.latitude is None:
+            raise ValidationError({"geo_precision": _("An exact point needs coordinates.")})
+
+
+class ParticipationRole(models.TextChoices):
+    PARTY = "party", _("Party")
+    MEDIATOR = "mediator", _("Mediator")
+    PERPETRATOR = "perpetrator", _("Alleged perpetrator")
+    VICTIM = "victim", _("Victim or target")
+    RELEASED = "released", _("Released or exchanged")
+    ANNOUNCER = "announcer", _("Announcer")
+    OBSERVER = "observer", _("Observer")
+
+
+class ParticipationManager(models.Manager):
+    def get_by_natural_key(self, event_public_id, actor_slug, organization_slug, role):
+        return self.get(
+            event__public_id=event_public_id,
+            actor__slug=actor_slug or None,
+            organization__slug=organization_slug or None,
+            role=role,
+        )
+
+
+class Participation(models.Model):
+    """An actor or an organisation taking part in an event, in a role."""
+
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="participations")
+    actor = models.ForeignKey(
+        Actor,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participations",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participations",
+    )
+    role = models.CharField(_("role"), max_length=16, choices=ParticipationRole.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = ParticipationManager()
+
+    class Meta:
+        ordering = ["role", "id"]
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(actor__isnull=False) & Q(organization__isnull=True))
+                | (Q(actor__isnull=True) & Q(organization__isnull=False)),
+                name="participation_one_participant",
+                violation_error_message=_("Choose an actor or an organisation, not both."),
+            ),
+            models.UniqueConstraint(
+                fields=["event", "actor", "role"],
+                condition=Q(actor__isnull=False),
+                name="participation_unique_actor_role",
+                violation_error_message=_("This actor already has this role in the event."),
+            ),
+            models.UniqueConstraint(
+                fields=["event", "organization", "role"],
+                condition=Q(organization__isnull=False),
+                name="participation_unique_organization_role",
+                violation_error_message=_("This organisation already has this role in the event."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.participant} ({self.get_role_display()})"
+
+    @property
+    def participant(self):
+        return self.actor or self.organization
+
+    def natural_key(self):
+        return (
+            self.event.public_id,
+            self.actor.slug if self.actor_id else "",
+            self.organization.slug if self.organization_id else "",
+            self.role,
+        )
+
+    natural_key.dependencies = ["events.event", "actors.actor", "actors.organization"]
+
+
+class CitationManager(models.Manager):
+    def get_by_natural_key(self, event_public_id, source_slug):
+        return self.get(event__public_id=event_public_id, source__slug=source_slug)
+
+
+class Citation(models.Model):
+    """A source that reports an event, with the passage that does."""
+
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="citations")
+    source = models.ForeignKey(Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="citations")
+    excerpt = models.TextField(_("excerpt"), blank=True)
+    locator = models.CharField(_("locator"), max_length=100, blank=True, help_text=_("Page, paragraph or timestamp."))
+
+    objects = CitationManager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "source"],
+                name="citation_unique_source_per_event",
+                violation_error_message=_("This source is already cited for this event."),
+            )
+        ]
+
+    def __str__(self):
+        return str(self.source)
+
+    def natural_key(self):
+        return (self.event.public_id, self.source.slug)
+
+    natural_key.dependencies = ["events.event", "sources.source"]
+
+
+class MeasureKind(models.TextChoices):
+    COUNT = "count", _("Count")
+    RETURNED = "returned", _("People returned to a country in an exchange")
+    ORDINAL = "ordinal", _("Sequence number")
+
+
+class Measure(models.Model):
+    """What a figure counts, e.g. 'people returned to Ukraine'; an exchange has one per side."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=MeasureKind.choices, default=MeasureKind.COUNT)
+    country = models.ForeignKey(
+        Country,
+        verbose_name=_("country"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("For people returned in an exchange: the country they returned to."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = SlugNaturalKeyManager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind=MeasureKind.RETURNED) | Q(country__isnull=False),
+                name="measure_returned_has_country",
+                violation_error_message=_("Say which country the people returned to."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class FigureQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(event__status="published")
+
+    def with_attribution(self):
+        return self.select_related("measure", "claimant_actor", "claimant_organization", "source__publisher")
+
+
+class FigureManager(models.Manager.from_queryset(FigureQuerySet)):
+    def get_by_natural_key(self, public_id):
+        return self.get(public_id=public_id)
+
+
+class Figure(AttributedValue):
+    """A number about an event that someone claims: 230 returned to Ukraine, according to Lubinets."""
+
+    public_id = models.SlugField(
+        _("public identifier"), max_length=16, unique=True, default=generate_public_id, editable=False
+    )
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="figures")
+    measure = models.ForeignKey(Measure, verbose_name=_("measure"), on_delete=models.PROTECT, related_name="figures")
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = FigureManager()
+
+    class Meta:
+        ordering = ["measure__position", "measure__name", "id"]
+        verbose_name = _("figure")
+        verbose_name_plural = _("figures")
+        constraints = [
+            *attributed_value_constraints("figure"),
+            models.UniqueConstraint(
+                fields=["event", "measure"],
+                condition=Q(rank="preferred"),
+                name="figure_one_preferred_per_measure",
+                violation_error_message=_("Another figure for this measure is already preferred."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.measure}: {self.value}"
+
+    def natural_key(self):
+        return (self.public_id,)
+
+
+class BreakdownDimension(models.TextChoices):
+    SEX = "sex", _("Sex")
+    STATUS = "status", _("Military or civilian")
+    SERVICE = "service", _("Service or branch")
+    POW_STATUS = "pow-status", _("POW status")
+
+
+class FigureBreakdownManager(models.Manager):
+    def get_by_natural_key(self, figure_public_id, dimension, category):
+        return self.get(figure__public_id=figure_public_id, dimension=dimension, category=category)
+
+
+class FigureBreakdown(models.Model):
+    """Part of a figure: how many of the 230 were civilians, or served in the navy."""
+
+    figure = models.ForeignKey(Figure, verbose_name=_("figure"), on_delete=models.CASCADE, related_name="breakdowns")
+    dimension = models.CharField(_("dimension"), max_length=16, choices=BreakdownDimension.choices)
+    category = models.CharField(_("category"), max_length=100, help_text=_("e.g. 'civilian', 'female', 'Navy'."))
+    value = models.PositiveBigIntegerField(_("value"))
+
+    objects = FigureBreakdownManager()
+
+    class Meta:
+        ordering = ["dimension", "category"]
+        verbose_name = _("breakdown")
+        verbose_name_plural = _("breakdowns")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["figure", "dimension", "category"],
+                name="breakdown_unique_category",
+                violation_error_message=_("This category is already given for this figure."),
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="breakdown_value_not_negative",
+                violation_error_message=_("A count cannot be negative."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_dimension_display()}: {self.category} {self.value}"
+
+    def clean(self):
+        super().clean()
+        if self.figure_id is None or self.value is None:
+            return
+        siblings = FigureBreakdown.objects.filter(figure_id=self.figure_id, dimension=self.dimension)
+        subtotal = (siblings.exclude(pk=self.pk).aggregate(total=models.Sum("value"))["total"] or 0) + self.value
+        if subtotal > self.figure.value:
+            raise ValidationError(
+                {
+                    "value": _("The breakdown would add up to %(subtotal)s, more than the figure (%(total)s).")
+                    % {"subtotal": subtotal, "total": self.figure.value}
+                }
+            )
+
+    def natural_key(self):
+        return (self.figure.public_id, self.dimension, self.category)
+
+    natural_key.dependencies = ["events.figure"]

@@ -1,0 +1,142 @@
+"""Reads that compose an event page from several models."""
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from knowledgebase.events.models import Citation, Event, Figure, MeasureKind, Participation, ParticipationRole
+from knowledgebase.sources.claims import summarise_claims
+
+PRISONER_EXCHANGE = "prisoner-exchange"
+
+
+@dataclass(frozen=True)
+class MeasureClaims:
+    """The claims about one measure of one event, with what they say together."""
+
+    measure: object
+    summary: object
+
+    @property
+    def claims(self):
+        return self.summary.claims
+
+
+def figures_by_measure(figures):
+    """Group figures (already ordered by measure) into MeasureClaims, preferred claim first."""
+    groups = OrderedDict()
+    for figure in figures:
+        groups.setdefault(figure.measure_id, (figure.measure, []))[1].append(figure)
+    return [MeasureClaims(measure, summarise_claims(claims)) for measure, claims in groups.values()]
+
+
+def event_detail_queryset(base):
+    """Everything the event page shows, in a fixed number of queries."""
+    return base.select_related("event_type__category").prefetch_related(
+        "countries",
+        "themes",
+        Prefetch(
+            "participations",
+            queryset=Participation.objects.select_related("actor__country", "organization").order_by("role", "id"),
+        ),
+        Prefetch("citations", queryset=_citations()),
+        Prefetch(
+            "figures", queryset=Figure.objects.with_attribution().order_by("measure__position", "measure__name", "id")
+        ),
+        Prefetch("allegations", queryset=_allegations()),
+        Prefetch(
+            "related_events",
+            queryset=Event.objects.published().select_related("event_type").order_by("-start_date"),
+        ),
+        Prefetch("briefs", queryset=_published_briefs()),
+    )
+
+
+def _citations():
+    return Citation.objects.select_related("source__publisher").order_by("id")
+
+
+def _allegations():
+    # ihl and briefs sit to the right of events: reach them through the reverse relations' models.
+    model = Event._meta.get_field("allegations").related_model
+    return model.objects.select_related("provision__instrument", "source__publisher")
+
+
+def _published_briefs():
+    model = Event._meta.get_field("briefs").related_model
+    return model.objects.published().select_related("organization")
+
+
+def sources_of(event):
+    """Every source the page cites (reports, figures, allegations), each once, in order of first use."""
+    seen = OrderedDict()
+    for source in (
+        [c.source for c in event.citations.all()]
+        + [f.source for f in event.figures.all()]
+        + [a.source for a in event.allegations.all()]
+    ):
+        seen.setdefault(source.pk, source)
+    return list(seen.values())
+
+
+@dataclass(frozen=True)
+class ExchangeRow:
+    """One prisoner exchange in the tracker: people returned to each side, sequence number, mediators."""
+
+    event: object
+    sides: dict  # country code -> MeasureClaims
+    sequence: object  # MeasureClaims of the ordinal measure, or None
+    mediators: list
+
+
+def estimate(group):
+    """The number the tracker counts for a side: the best estimate, else the lowest claim (and say so)."""
+    if group is None:
+        return None, False
+    if group.summary.preferred is not None:
+        return group.summary.preferred.value, False
+    return group.summary.low, True
+
+
+def exchange_rows(events):
+    """Tracker rows for exchange events prefetched by ``exchange_queryset``."""
+    rows = []
+    for event in events:
+        groups = figures_by_measure(event.figures.all())
+        sides = {g.measure.country_id: g for g in groups if g.measure.kind == MeasureKind.RETURNED}
+        sequence = next((g for g in groups if g.measure.kind == MeasureKind.ORDINAL), None)
+        mediators = [p.participant for p in event.participations.all() if p.role == ParticipationRole.MEDIATOR]
+        rows.append(ExchangeRow(event, sides, sequence, mediators))
+    return rows
+
+
+def exchange_queryset(base):
+    return (
+        base.filter(event_type__slug=PRISONER_EXCHANGE)
+        .prefetch_related(
+            "countries",
+            Prefetch("figures", queryset=Figure.objects.with_attribution().order_by("measure__position", "id")),
+            Prefetch(
+                "participations",
+                queryset=Participation.objects.filter(role=ParticipationRole.MEDIATOR).select_related(
+                    "actor", "organization"
+                ),
+            ),
+        )
+        .order_by("start_date", "id")
+    )
+
+
+def cumulative_returns(rows, countries):
+    """Per side, the running total of people returned after each exchange: [(date, total), …]."""
+    series = {}
+    for country in countries:
+        total, points = 0, []
+        for row in rows:
+            value, _lowest = estimate(row.sides.get(country.code))
+            if value is not None:
+                total += value
+                points.append((row.event.start_date, total))
+        series[country] = points
+    return series

@@ -1,0 +1,42 @@
+from django.contrib import admin
+
+from knowledgebase.core.admin_workflow import ChildOfPublishableAdmin, LockedWithParentInline
+from knowledgebase.events.admin import EventAdmin
+from knowledgebase.ihl.models import Allegation, Instrument, Provision
+
+
+@admin.register(Instrument)
+class InstrumentAdmin(admin.ModelAdmin):
+    list_display = ["short_name", "name", "adopted_date", "position"]
+    search_fields = ["name", "short_name"]
+    prepopulated_fields = {"slug": ["short_name"]}
+
+
+@admin.register(Provision)
+class ProvisionAdmin(admin.ModelAdmin):
+    list_display = ["article", "title", "instrument"]
+    list_filter = ["instrument"]
+    list_select_related = ["instrument"]
+    search_fields = ["article", "title", "summary", "instrument__short_name"]
+    autocomplete_fields = ["instrument"]
+    prepopulated_fields = {"slug": ["article", "title"]}
+    view_on_site = True
+
+
+class AllegationInline(LockedWithParentInline, admin.StackedInline):
+    model = Allegation
+    extra = 0
+    fields = [("provision", "status", "source"), "excerpt", "note"]
+    autocomplete_fields = ["provision", "source"]
+
+
+EventAdmin.inlines = [*EventAdmin.inlines, AllegationInline]
+
+
+@admin.register(Allegation)
+class AllegationAdmin(ChildOfPublishableAdmin):
+    list_display = ["event", "provision", "status", "source"]
+    list_filter = ["status", "provision__instrument", "provision"]
+    list_select_related = ["event", "provision__instrument", "source"]
+    search_fields = ["event__title", "provision__title", "provision__article", "excerpt"]
+    autocomplete_fields = ["event", "provision", "source"]

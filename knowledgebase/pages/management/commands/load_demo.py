@@ -1,0 +1,54 @@
+"""Load the reference data and the seed's demo content, then derive what fixtures cannot carry."""
+
+from django.apps import apps
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from knowledgebase.briefs.models import Brief
+from knowledgebase.briefs.services import briefs_refresh_search_documents
+from knowledgebase.core.models import PublicationStatus, Publishable
+from knowledgebase.events.models import Event
+from knowledgebase.events.services import events_refresh_dispute_flags, events_refresh_search_documents
+
+FIXTURES = ["reference", "demo"]
+
+
+class Command(BaseCommand):
+    help = (
+        "Load fixtures/reference.json and fixtures/demo.json (by natural keys, so it is safe on a database "
+        "that already has rows, and loading twice changes nothing), then stamp publication times and "
+        "rebuild search documents and dispute flags."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--reference-only", action="store_true", help="Load only the taxonomies and IHL provisions."
+        )
+
+    @transaction.atomic
+    def handle(self, *args, reference_only=False, **options):
+        fixtures = FIXTURES[:1] if reference_only else FIXTURES
+        call_command("loaddata", *fixtures, verbosity=0)
+        stamped = self.stamp_first_published()
+        events = Event.objects.all()
+        refreshed = events_refresh_search_documents(events=events)
+        disputed = events_refresh_dispute_flags(event_ids=events.values_list("pk", flat=True))
+        briefs_refresh_search_documents(briefs=Brief.objects.all())
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Loaded {', '.join(fixtures)}: {refreshed} events indexed, {len(disputed)} with disputed figures, "
+                f"{stamped} records stamped as published."
+            )
+        )
+
+    def stamp_first_published(self):
+        now = timezone.now()
+        stamped = 0
+        for model in apps.get_models():
+            if issubclass(model, Publishable):
+                stamped += model.objects.filter(
+                    status=PublicationStatus.PUBLISHED, first_published_at__isnull=True
+                ).update(first_published_at=now)
+        return stamped

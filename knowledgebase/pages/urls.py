@@ -1,0 +1,9 @@
+from django.urls import path
+
+from knowledgebase.pages import views
+
+app_name = "pages"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+]

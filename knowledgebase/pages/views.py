@@ -1,0 +1,34 @@
+"""The home page and the site search."""
+
+from django.template.response import TemplateResponse
+
+from knowledgebase.briefs.models import Brief
+from knowledgebase.displacement.models import DisplacementStatistic
+from knowledgebase.events.models import Event, MeasureKind
+from knowledgebase.events.selectors import exchange_queryset, exchange_rows
+from knowledgebase.pages.search import site_search
+
+LATEST_EVENTS = 6
+SEARCH_RESULTS = 50
+
+
+def home(request):
+    latest_exchange = exchange_rows(exchange_queryset(Event.objects.published()).reverse()[:1])
+    context = {
+        "latest_events": Event.objects.published().for_list().order_by("-start_date", "-id")[:LATEST_EVENTS],
+        "featured_briefs": Brief.objects.published()
+        .filter(is_featured=True)
+        .select_related("organization")
+        .order_by("-published_date")[:3],
+        "headline_statistics": DisplacementStatistic.objects.published().with_attribution().order_by("-value")[:2],
+        "latest_exchange": latest_exchange[0] if latest_exchange else None,
+        "returned_kind": MeasureKind.RETURNED,
+    }
+    return TemplateResponse(request, "pages/home.html", context)
+
+
+def search(request):
+    query = request.GET.get("q", "")
+    results = site_search(query)[:SEARCH_RESULTS]
+    context = {"query": query.strip()[:200], "results": results, "too_long": len(query) > 200}
+    return TemplateResponse(request, "pages/search.html", context)

@@ -1,0 +1,20 @@
+from django.contrib import admin
+
+from knowledgebase.sources.models import Source
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["title", "publisher", "kind", "published_date", "reliability", "scale"]
+    list_filter = ["kind", "reliability", "scale", "publisher"]
+    list_select_related = ["publisher"]
+    search_fields = ["title", "slug", "author", "url", "publisher__name", "publisher__acronym"]
+    autocomplete_fields = ["publisher"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "published_date"
+    readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kind", "publisher", "author"]}),
+        (None, {"fields": ["url", "archive_url", "published_date", "accessed_date"]}),
+        (None, {"fields": ["reliability", "scale", "notes", "created_at", "updated_at"]}),
+    ]
