@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "knowledgebase.core.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "knowledgebase.urls"

@@ -1,24 +1,12 @@
 """Load ISO 3166-1 countries (see knowledgebase/core/data/iso_3166_1.json for the source)."""
 
-import json
-from pathlib import Path
-
 from django.db import migrations
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "iso_3166_1.json"
+from knowledgebase.core.countries import load_iso_countries
 
 
 def load_countries(apps, schema_editor):
-    Country = apps.get_model("core", "Country")
-    rows = json.loads(DATA.read_text(encoding="utf-8"))["countries"]
-    existing = set(Country.objects.values_list("code", flat=True))
-    Country.objects.bulk_create(
-        [
-            Country(code=r["code"], alpha_3=r["alpha_3"], numeric=r["numeric"], name=r["name"], iso_name=r["iso_name"])
-            for r in rows
-            if r["code"] not in existing
-        ]
-    )
+    load_iso_countries(apps.get_model("core", "Country"))
 
 
 def unload_countries(apps, schema_editor):

@@ -1,0 +1,29 @@
+"""PostgreSQL only: a GIN index on exactly the weighted search vector that
+knowledgebase.core.search builds, so full-text search does not scan the table.
+SQLite has no such index type; its search falls back to LIKE."""
+
+from django.contrib.postgres.indexes import GinIndex
+from django.db import migrations
+
+from knowledgebase.core.search import search_vector
+
+INDEX_NAME = "brief_search_vector_idx"
+
+
+def index():
+    return GinIndex(search_vector(), name=INDEX_NAME)
+
+
+def create_index(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.add_index(apps.get_model("briefs", "Brief"), index())
+
+
+def drop_index(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.remove_index(apps.get_model("briefs", "Brief"), index())
+
+
+class Migration(migrations.Migration):
+    dependencies = [("briefs", "0001_initial")]
+    operations = [migrations.RunPython(create_index, drop_index)]

@@ -1,0 +1,48 @@
+"""Shared fixtures: users in each editorial group, the demo content, a published event."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from knowledgebase.core.workflow_groups import EDITOR, REVIEWER
+
+
+def make_staff(django_user_model, username, group_name):
+    user = django_user_model.objects.create_user(username=username, password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+@pytest.fixture
+def editor(db, django_user_model):
+    return make_staff(django_user_model, "ed", EDITOR)
+
+
+@pytest.fixture
+def reviewer(db, django_user_model):
+    return make_staff(django_user_model, "rev", REVIEWER)
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def reviewer_client(client, reviewer):
+    client.force_login(reviewer)
+    return client
+
+
+@pytest.fixture
+def demo(db):
+    """The seed's content, loaded as `make demo` loads it."""
+    call_command("load_demo", verbosity=0)
+
+
+# Public identifiers of seed events, as in fixtures/demo.json.
+JAN_2024_EXCHANGE = "74pfk83e"
+SEP_2022_EXCHANGE = "y40ynjwb"
+SUMMER_2023_FREEZE = "mvjd1khg"
+DRAFT_EVENT = "tssk98te"

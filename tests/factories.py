@@ -1,0 +1,257 @@
+"""Small deterministic factories: only what makes a valid row; traits for variants."""
+
+import datetime
+
+import factory
+from django.utils import timezone
+
+from knowledgebase.actors.models import Actor, ActorAlias, Organization
+from knowledgebase.briefs.models import Brief, Recommendation, Takeaway
+from knowledgebase.core.models import Country, Theme
+from knowledgebase.displacement.models import DisplacementStatistic
+from knowledgebase.events.models import (
+    Citation,
+    Event,
+    EventCategory,
+    EventType,
+    Figure,
+    FigureBreakdown,
+    Measure,
+    Participation,
+)
+from knowledgebase.ihl.models import Allegation, Instrument, Provision
+from knowledgebase.sources.models import Source
+
+
+def country(code):
+    return Country.objects.get(code=code)
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Theme
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Theme {n}")
+    slug = factory.Sequence(lambda n: f"theme-{n}")
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    slug = factory.Sequence(lambda n: f"organisation-{n}")
+    kind = "ngo"
+
+
+class ActorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Actor
+
+    name = factory.Sequence(lambda n: f"Actor {n}")
+    slug = factory.Sequence(lambda n: f"actor-{n}")
+    kind = "state"
+
+
+class ActorAliasFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActorAlias
+
+    actor = factory.SubFactory(ActorFactory)
+    name = factory.Sequence(lambda n: f"Alias {n}")
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    title = factory.Sequence(lambda n: f"Source {n}")
+    slug = factory.Sequence(lambda n: f"source-{n}")
+    kind = "report"
+    publisher = factory.SubFactory(OrganizationFactory)
+    published_date = datetime.date(2024, 1, 3)
+
+
+class EventCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EventCategory
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Category {n}")
+    slug = factory.Sequence(lambda n: f"category-{n}")
+
+
+class EventTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EventType
+        django_get_or_create = ["slug"]
+
+    category = factory.SubFactory(EventCategoryFactory)
+    name = factory.Sequence(lambda n: f"Type {n}")
+    slug = factory.Sequence(lambda n: f"type-{n}")
+
+
+class MeasureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Measure
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Measure {n}")
+    slug = factory.Sequence(lambda n: f"measure-{n}")
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+
+    title = factory.Sequence(lambda n: f"Event {n}")
+    slug = factory.Sequence(lambda n: f"event-{n}")
+    event_type = factory.SubFactory(EventTypeFactory)
+    start_date = datetime.date(2024, 1, 3)
+    summary = "What happened."
+
+    class Params:
+        published = factory.Trait(status="published", first_published_at=factory.LazyFunction(timezone.now))
+
+    @factory.post_generation
+    def countries(self, create, codes, **kwargs):
+        if create and codes:
+            self.countries.set([country(code) for code in codes])
+
+
+class ParticipationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participation
+
+    event = factory.SubFactory(EventFactory)
+    actor = factory.SubFactory(ActorFactory)
+    role = "party"
+
+
+class CitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Citation
+
+    event = factory.SubFactory(EventFactory)
+    source = factory.SubFactory(SourceFactory)
+
+
+class FigureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Figure
+
+    event = factory.SubFactory(EventFactory)
+    measure = factory.SubFactory(MeasureFactory)
+    value = 100
+    claimant_actor = factory.SubFactory(ActorFactory)
+    source = factory.SubFactory(SourceFactory)
+
+
+class FigureBreakdownFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FigureBreakdown
+
+    figure = factory.SubFactory(FigureFactory)
+    dimension = "sex"
+    category = factory.Sequence(lambda n: f"category-{n}")
+    value = 10
+
+
+class InstrumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Instrument
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Instrument {n}")
+    short_name = factory.Sequence(lambda n: f"Instrument {n}")
+    slug = factory.Sequence(lambda n: f"instrument-{n}")
+
+
+class ProvisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Provision
+
+    instrument = factory.SubFactory(InstrumentFactory)
+    article = factory.Sequence(lambda n: f"Article {n}")
+    title = "A rule"
+    slug = factory.Sequence(lambda n: f"provision-{n}")
+    summary = "What the rule says."
+    official_url = "https://example.org/rule"
+
+
+class AllegationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Allegation
+
+    event = factory.SubFactory(EventFactory)
+    provision = factory.SubFactory(ProvisionFactory)
+    source = factory.SubFactory(SourceFactory)
+
+
+class StatisticFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DisplacementStatistic
+
+    title = factory.Sequence(lambda n: f"Statistic {n}")
+    population_type = "REF"
+    measurement = "stock"
+    origin_scope = "global"
+    host_scope = "global"
+    value = 1000
+    as_of_date = datetime.date(2024, 1, 1)
+    claimant_organization = factory.SubFactory(OrganizationFactory)
+    source = factory.SubFactory(SourceFactory)
+
+    class Params:
+        published = factory.Trait(status="published", first_published_at=factory.LazyFunction(timezone.now))
+
+
+class BriefFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Brief
+
+    title = factory.Sequence(lambda n: f"Brief {n}")
+    slug = factory.Sequence(lambda n: f"brief-{n}")
+    standfirst = "In short."
+    organization = factory.SubFactory(OrganizationFactory)
+    published_date = datetime.date(2024, 1, 3)
+
+    class Params:
+        published = factory.Trait(status="published", first_published_at=factory.LazyFunction(timezone.now))
+
+
+class TakeawayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Takeaway
+
+    brief = factory.SubFactory(BriefFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    text = "A takeaway."
+
+
+class RecommendationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Recommendation
+
+    brief = factory.SubFactory(BriefFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    audience = "governments"
+    text = "Do this."
+
+
+class SingleSaveEventFactory(EventFactory):
+    """EventFactory that does not save the event a second time after its post-generation hooks.
+
+    factory_boy 3.3 deprecates that extra save with a DeprecationWarning, which this suite
+    turns into an error, so ``EventFactory.create()`` fails until its Meta sets
+    ``skip_postgeneration_save``. Also takes theme slugs: ``themes=["pows-and-detainees"]``.
+    """
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def themes(self, create, slugs, **kwargs):
+        if create and slugs:
+            self.themes.set([ThemeFactory(slug=slug, name=slug.replace("-", " ").capitalize()) for slug in slugs])
