@@ -102,11 +102,11 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # SQLite file by default (zero setup for the demo); postgres://… in production.
 DEMO_DATABASE = BASE_DIR / "var" / "demo.sqlite3"
-if "DATABASE_URL" not in os.environ:
+if not os.environ.get("DATABASE_URL"):
     DEMO_DATABASE.parent.mkdir(exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{DEMO_DATABASE}"),
+        os.environ.get("DATABASE_URL") or f"sqlite:///{DEMO_DATABASE}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )

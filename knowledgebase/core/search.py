@@ -14,9 +14,12 @@ names (aliases included) of what it is linked to, case-folded. Its long text
 
 import re
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connections
-from django.db.models import Case, FloatField, Q, Value, When
+from django.db.models import Case, FloatField, Q, TextField, Value, When
+from django.db.models.functions import Coalesce, Concat
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
@@ -73,3 +76,52 @@ def search_queryset(queryset, query, *, document_field="search_document", body_f
             output_field=FloatField(),
         )
     return queryset.filter(matches).annotate(search_rank=rank)
+
+
+# ts_headline returns the document's raw text with markers around matches; the
+# text is not escaped, so it marks with control characters, escapes everything,
+# then turns the markers into <mark> elements.
+MARK_START, MARK_END = "\x02", "\x03"
+
+
+def with_headline(queryset, query, *fields):
+    """On PostgreSQL, annotate ``headline``: fragments of ``fields`` around the matches (page rows only)."""
+    if not is_postgresql(queryset) or not query_terms(query):
+        return queryset
+    parts = [part for field in fields for part in (Coalesce(field, Value(""), output_field=TextField()), Value(" … "))][
+        :-1
+    ]
+    text = Concat(*parts, output_field=TextField())
+    return queryset.annotate(
+        headline=SearchHeadline(
+            text,
+            SearchQuery(clean_query(query), search_type="websearch", config=SEARCH_CONFIG),
+            config=SEARCH_CONFIG,
+            start_sel=MARK_START,
+            stop_sel=MARK_END,
+            max_fragments=2,
+            max_words=30,
+            min_words=12,
+            fragment_delimiter=" … ",
+        )
+    )
+
+
+def highlight(text, query):
+    """Escaped ``text`` with the query's words (or PostgreSQL's markers) wrapped in <mark>."""
+    text = text or ""
+    if MARK_START in text:
+        return mark_safe(  # noqa: S308 - the text is escaped before the markers become tags
+            escape(text).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+        )
+    terms = [re.escape(term) for term in query_terms(query)]
+    if not terms:
+        return escape(text)
+    pattern = re.compile(r"\b(" + "|".join(terms) + r")\w*", re.IGNORECASE | re.UNICODE)
+    parts, last = [], 0
+    for match in pattern.finditer(text):
+        parts.append(escape(text[last : match.start()]))
+        parts.append(format_html("<mark>{}</mark>", match.group(0)))
+        last = match.end()
+    parts.append(escape(text[last:]))
+    return mark_safe("".join(str(part) for part in parts))  # noqa: S308 - every part is escaped

@@ -9,7 +9,9 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from knowledgebase.core.charts import Point, bar_chart, step_chart
+from knowledgebase.core.exports import download, invalid_filters_response
 from knowledgebase.core.views import paginate
+from knowledgebase.displacement.exports import STATISTICS
 from knowledgebase.displacement.filters import StatisticFilter
 from knowledgebase.displacement.models import DisplacementStatistic, PopulationType
 
@@ -18,6 +20,13 @@ PER_PAGE = 50
 
 def filtered_statistics(request):
     return StatisticFilter(request.GET or None, queryset=DisplacementStatistic.objects.published(), request=request)
+
+
+def statistic_export(request, fmt):
+    filterset = filtered_statistics(request)
+    if filterset.is_bound and not filterset.is_valid():
+        return invalid_filters_response(filterset.form)
+    return download(STATISTICS, filterset.qs, fmt)
 
 
 def yearly_series(queryset):
@@ -67,5 +76,6 @@ def explorer(request):
         "breakdown": breakdown,
         "time_chart": time_chart,
         "breakdown_chart": breakdown_chart,
+        "downloads": [(_("Statistics"), "displacement:export")],
     }
     return TemplateResponse(request, "displacement/explorer.html", context, status=200 if valid else 400)

@@ -6,8 +6,10 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from knowledgebase.core.charts import step_chart
+from knowledgebase.core.exports import download, invalid_filters_response
 from knowledgebase.core.models import Country
 from knowledgebase.core.views import paginate, visible_to
+from knowledgebase.events.exports import EVENTS, EXCHANGES, FIGURES
 from knowledgebase.events.filters import EventFilter
 from knowledgebase.events.models import Event
 from knowledgebase.events.selectors import (
@@ -21,9 +23,30 @@ from knowledgebase.events.selectors import (
 )
 
 
-def filtered_events(request):
-    """The FilterSet over published events; shared with exports and feeds."""
-    return EventFilter(request.GET or None, queryset=Event.objects.published().for_list(), request=request)
+def filtered_events(request, queryset=None):
+    """The FilterSet over published events; the list, the tracker, exports and feeds all use it."""
+    if queryset is None:
+        queryset = Event.objects.published().for_list()
+    return EventFilter(request.GET or None, queryset=queryset, request=request)
+
+
+def _export(request, export, fmt, queryset=None):
+    filterset = filtered_events(request, queryset)
+    if filterset.is_bound and not filterset.is_valid():
+        return invalid_filters_response(filterset.form)
+    return download(export, filterset.qs, fmt)
+
+
+def event_export(request, fmt):
+    return _export(request, EVENTS, fmt)
+
+
+def figure_export(request, fmt):
+    return _export(request, FIGURES, fmt)
+
+
+def exchange_export(request, fmt):
+    return _export(request, EXCHANGES, fmt, exchange_queryset(Event.objects.published()))
 
 
 def event_list(request):
@@ -37,6 +60,8 @@ def event_list(request):
         "page_obj": page,
         "is_valid": valid,
         "taking_part": [*data.get("actor", []), *data.get("organization", [])],
+        "query": data.get("q", ""),
+        "downloads": [(_("Events"), "events:export"), (_("Their figures"), "events:figure-export")],
     }
     template = "events/event_list.html"
     if request.headers.get("X-Requested-With") == "fetch":
@@ -63,7 +88,9 @@ def event_detail(request, key):
 
 def pow_exchanges(request):
     """Every published prisoner exchange in date order, with a cumulative chart of people returned."""
-    rows = exchange_rows(exchange_queryset(Event.objects.published()))
+    filterset = filtered_events(request, exchange_queryset(Event.objects.published()))
+    valid = not filterset.is_bound or filterset.is_valid()
+    rows = exchange_rows(filterset.qs.order_by("start_date", "id") if valid else Event.objects.none())
     codes = sorted({code for row in rows for code in row.sides})
     countries = list(Country.objects.filter(code__in=codes).order_by("name"))
     series = cumulative_returns(rows, countries)
@@ -80,5 +107,13 @@ def pow_exchanges(request):
         (row, [(country, row.sides.get(country.code), *estimate(row.sides.get(country.code))) for country in countries])
         for row in rows
     ]
-    context = {"rows": table, "countries": countries, "chart": chart, "series": series}
-    return TemplateResponse(request, "events/pow_exchanges.html", context)
+    context = {
+        "rows": table,
+        "countries": countries,
+        "chart": chart,
+        "series": series,
+        "form": filterset.form,
+        "is_valid": valid,
+        "downloads": [(_("Exchanges"), "events:exchange-export")],
+    }
+    return TemplateResponse(request, "events/pow_exchanges.html", context, status=200 if valid else 400)

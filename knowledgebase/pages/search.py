@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from knowledgebase.actors.models import Actor, ActorAlias, Organization
 from knowledgebase.briefs.models import Brief
-from knowledgebase.core.search import clean_query, is_postgresql
+from knowledgebase.core.search import clean_query, highlight, is_postgresql, with_headline
 from knowledgebase.events.models import Event
 
 PER_KIND = 20
@@ -90,7 +90,9 @@ def _actor_results(query):
             for part in [actor.get_kind_display(), actor.position, aka and _("also %(names)s") % {"names": aka}]
             if part
         )
-        results.append(Result(_("Actor"), actor.name, actor.get_absolute_url(), snippet, score, actor))
+        results.append(
+            Result(_("Actor"), actor.name, actor.get_absolute_url(), highlight(snippet, query), score, actor)
+        )
     return results
 
 
@@ -111,13 +113,29 @@ def _organization_results(query):
     return results
 
 
-def _ranked(rows, kind, snippet):
+def _ranked(rows, kind, snippet, query):
+    """Events or briefs with their text rank put on the common scale, their snippets highlighted."""
     rows = list(rows)
     top = max((row.search_rank for row in rows), default=0) or 1
     return [
-        Result(kind, row.title, row.get_absolute_url(), snippet(row), 0.5 + 0.4 * row.search_rank / top, row)
+        Result(
+            kind,
+            row.title,
+            row.get_absolute_url(),
+            highlight(getattr(row, "headline", None) or snippet(row), query),
+            0.5 + 0.4 * row.search_rank / top,
+            row,
+        )
         for row in rows
     ]
+
+
+def _summary(event):
+    return event.summary
+
+
+def _standfirst(brief):
+    return brief.standfirst
 
 
 def site_search(query):
@@ -132,7 +150,7 @@ def site_search(query):
     results = [
         *_actor_results(query),
         *_organization_results(query),
-        *_ranked(events[:PER_KIND], _("Event"), lambda e: e.summary),
-        *_ranked(briefs[:PER_KIND], _("Brief"), lambda b: b.standfirst),
+        *_ranked(with_headline(events, query, "summary", "body")[:PER_KIND], _("Event"), _summary, query),
+        *_ranked(with_headline(briefs, query, "standfirst", "body")[:PER_KIND], _("Brief"), _standfirst, query),
     ]
     return sorted(results, key=lambda r: -r.score)

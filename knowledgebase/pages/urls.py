@@ -6,4 +6,5 @@ app_name = "pages"
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
+    path("data/", views.data_dictionary, name="data"),
 ]

@@ -6,6 +6,7 @@ from knowledgebase.briefs.models import Brief
 from knowledgebase.displacement.models import DisplacementStatistic
 from knowledgebase.events.models import Event, MeasureKind
 from knowledgebase.events.selectors import exchange_queryset, exchange_rows
+from knowledgebase.pages.data import CATALOGUE, CONVENTIONS
 from knowledgebase.pages.search import site_search
 
 LATEST_EVENTS = 6
@@ -32,3 +33,9 @@ def search(request):
     results = site_search(query)[:SEARCH_RESULTS]
     context = {"query": query.strip()[:200], "results": results, "too_long": len(query) > 200}
     return TemplateResponse(request, "pages/search.html", context)
+
+
+def data_dictionary(request):
+    """Every download and every column: name, HXL hashtag and meaning."""
+    context = {"catalogue": CATALOGUE, "conventions": CONVENTIONS}
+    return TemplateResponse(request, "pages/data.html", context)

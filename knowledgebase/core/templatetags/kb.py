@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from knowledgebase.core.markdown import render_markdown
+from knowledgebase.core.search import highlight
 
 register = template.Library()
 
@@ -91,3 +92,9 @@ def claimed_value(claim):
 @register.filter
 def markdown(text):
     return mark_safe(render_markdown(text))  # noqa: S308 - sanitised by nh3 in render_markdown
+
+
+@register.filter(name="highlight")
+def highlight_filter(text, query):
+    """Escaped text with the words of ``query`` marked; plain escaped text without a query."""
+    return highlight(text, query) if query else text

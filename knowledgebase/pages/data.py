@@ -1,0 +1,22 @@
+"""The catalogue of downloads that the data dictionary page documents."""
+
+from django.utils.translation import gettext_lazy as _
+
+from knowledgebase.displacement.exports import STATISTICS
+from knowledgebase.events.exports import EVENTS, EXCHANGES, FIGURES
+
+# (export, the page whose filters it follows, the URL name of the download)
+CATALOGUE = [
+    (EVENTS, "events:list", "events:export"),
+    (FIGURES, "events:list", "events:figure-export"),
+    (EXCHANGES, "events:pow-exchanges", "events:exchange-export"),
+    (STATISTICS, "displacement:explorer", "displacement:export"),
+]
+
+CONVENTIONS = [
+    _("Files are UTF-8. Each CSV has a header row and, under it, a row of HXL hashtags (hxlstandard.org)."),
+    _("Dates are ISO 8601 (YYYY-MM-DD); a date_precision column says how precisely an event's date is known."),
+    _("A cell with several values separates them with '; '. JSON gives them as arrays."),
+    _("Numbers are given as their source states them, with a qualifier (more-than, up-to…) and who claims them."),
+    _("Only published records are exported. A download follows the same filters (GET parameters) as its page."),
+]
