@@ -1,8 +1,11 @@
 """Small deterministic factories: only what makes a valid row; traits for variants."""
 
+import contextlib
 import datetime
 
 import factory
+from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 
 from knowledgebase.actors.models import Actor, ActorAlias, Organization
@@ -255,3 +258,23 @@ class SingleSaveEventFactory(EventFactory):
     def themes(self, create, slugs, **kwargs):
         if create and slugs:
             self.themes.set([ThemeFactory(slug=slug, name=slug.replace("-", " ").capitalize()) for slug in slugs])
+
+
+@contextlib.contextmanager
+def demo_for_module(django_db_blocker):
+    """Load the demo once, inside a transaction rolled back on exit.
+
+    For a module-scoped fixture: each test still runs in its own savepoint (pytest-django's
+    ``db``), so tests may add rows without affecting each other, and nothing outlives the module.
+    Loading the demo for every test costs about half a second each.
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        call_command("load_demo", verbosity=0)
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
