@@ -1,5 +1,11 @@
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+
+from knowledgebase.briefs.feeds import BriefFeed
+from knowledgebase.events.feeds import ActorEventFeed, EventFeed
+from knowledgebase.pages.sitemaps import SITEMAPS
+from knowledgebase.pages.views import robots_txt
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -8,5 +14,11 @@ urlpatterns = [
     path("", include("knowledgebase.actors.urls")),
     path("ihl/", include("knowledgebase.ihl.urls")),
     path("displacement/", include("knowledgebase.displacement.urls")),
+    path("feeds/events/", EventFeed(), name="feed-events"),
+    path("feeds/briefs/", BriefFeed(), name="feed-briefs"),
+    path("feeds/actors/<slug:slug>/", ActorEventFeed(), name="feed-actor"),
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"}),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
+    path("robots.txt", robots_txt, name="robots"),
     path("", include("knowledgebase.pages.urls")),
 ]

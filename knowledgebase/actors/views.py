@@ -12,6 +12,8 @@ from django.template.response import TemplateResponse
 from knowledgebase.actors.filters import ActorFilter, OrganizationFilter
 from knowledgebase.actors.models import Actor, Organization
 from knowledgebase.core.models import PublicationStatus
+from knowledgebase.core.structured_data import organization as structured_organization
+from knowledgebase.core.structured_data import with_context
 from knowledgebase.core.views import paginate
 
 PUBLISHED = PublicationStatus.PUBLISHED
@@ -57,8 +59,10 @@ def organization_detail(request, slug):
     organization = get_object_or_404(
         Organization.objects.select_related("country", "parent").prefetch_related("children"), slug=slug
     )
+    url = request.build_absolute_uri(organization.get_absolute_url())
     context = {
         "organization": organization,
+        "structured_data": with_context(structured_organization(organization, url)),
         "timeline": timeline(organization.participations.all()),
         "sources": organization.sources.select_related("publisher").order_by("-published_date", "title")[:50],
         "briefs": organization.briefs.filter(status=PUBLISHED).order_by("-published_date"),

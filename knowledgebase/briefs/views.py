@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
 from knowledgebase.briefs.models import Brief, Recommendation, Takeaway
+from knowledgebase.core import structured_data
 from knowledgebase.core.views import paginate, visible_to
 from knowledgebase.displacement.models import DisplacementStatistic
 from knowledgebase.events.models import Event, Figure
@@ -50,6 +51,7 @@ def brief_detail(request, slug):
     ]
     context = {
         "brief": brief,
+        "structured_data": structured_data.article(brief, request.build_absolute_uri(brief.get_absolute_url())),
         "figure_groups": figure_groups,
         "recommendations": recommendations,
         "takeaway_events": {t.event_id for t in brief.takeaways.all() if t.event and t.event.is_published},

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.urls import reverse
 from django.utils import timezone
 
 CHUNK_SIZE = 2000
@@ -119,4 +120,22 @@ def invalid_filters_response(form):
             "fields": {name: list(errors) for name, errors in form.errors.items()},
         },
         status=400,
+    )
+
+
+def list_dataset(request, export, url_name):
+    """schema.org Dataset for a list page: the rows its filters select, as CSV and JSON downloads."""
+    from knowledgebase.core.structured_data import dataset
+
+    query = request.GET.copy()
+    query.pop("page", None)
+    suffix = f"?{query.urlencode()}" if query else ""
+    return dataset(
+        name=str(export.title),
+        description=str(export.description),
+        url=request.build_absolute_uri(request.path),
+        downloads=[
+            (media_type, request.build_absolute_uri(reverse(url_name, args=[fmt])) + suffix)
+            for fmt, media_type in (("csv", "text/csv"), ("json", "application/json"))
+        ],
     )

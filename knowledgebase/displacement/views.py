@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from knowledgebase.core.charts import Point, bar_chart, step_chart
-from knowledgebase.core.exports import download, invalid_filters_response
+from knowledgebase.core.exports import download, invalid_filters_response, list_dataset
 from knowledgebase.core.views import paginate
 from knowledgebase.displacement.exports import STATISTICS
 from knowledgebase.displacement.filters import StatisticFilter
@@ -77,5 +77,6 @@ def explorer(request):
         "time_chart": time_chart,
         "breakdown_chart": breakdown_chart,
         "downloads": [(_("Statistics"), "displacement:export")],
+        "structured_data": list_dataset(request, STATISTICS, "displacement:export"),
     }
     return TemplateResponse(request, "displacement/explorer.html", context, status=200 if valid else 400)

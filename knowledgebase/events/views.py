@@ -5,8 +5,9 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
+from knowledgebase.core import structured_data
 from knowledgebase.core.charts import step_chart
-from knowledgebase.core.exports import download, invalid_filters_response
+from knowledgebase.core.exports import download, invalid_filters_response, list_dataset
 from knowledgebase.core.models import Country
 from knowledgebase.core.views import paginate, visible_to
 from knowledgebase.events.exports import EVENTS, EXCHANGES, FIGURES
@@ -62,6 +63,7 @@ def event_list(request):
         "taking_part": [*data.get("actor", []), *data.get("organization", [])],
         "query": data.get("q", ""),
         "downloads": [(_("Events"), "events:export"), (_("Their figures"), "events:figure-export")],
+        "structured_data": list_dataset(request, EVENTS, "events:export"),
     }
     template = "events/event_list.html"
     if request.headers.get("X-Requested-With") == "fetch":
@@ -77,11 +79,13 @@ def event_detail(request, key):
         if by_slug is None:
             raise Http404(_("No published event has this identifier."))
         return redirect(by_slug, permanent=True)
+    permalink = request.build_absolute_uri(event.get_absolute_url())
     context = {
         "event": event,
         "measures": figures_by_measure(event.figures.all()),
         "sources": sources_of(event),
-        "permalink": request.build_absolute_uri(event.get_absolute_url()),
+        "permalink": permalink,
+        "structured_data": structured_data.event(event, permalink),
     }
     return TemplateResponse(request, "events/event_detail.html", context)
 
@@ -115,5 +119,6 @@ def pow_exchanges(request):
         "form": filterset.form,
         "is_valid": valid,
         "downloads": [(_("Exchanges"), "events:exchange-export")],
+        "structured_data": list_dataset(request, EXCHANGES, "events:exchange-export"),
     }
     return TemplateResponse(request, "events/pow_exchanges.html", context, status=200 if valid else 400)

@@ -1,5 +1,6 @@
 """The home page and the site search."""
 
+from django.http import HttpResponse
 from django.template.response import TemplateResponse
 
 from knowledgebase.briefs.models import Brief
@@ -39,3 +40,9 @@ def data_dictionary(request):
     """Every download and every column: name, HXL hashtag and meaning."""
     context = {"catalogue": CATALOGUE, "conventions": CONVENTIONS}
     return TemplateResponse(request, "pages/data.html", context)
+
+
+def robots_txt(request):
+    sitemap = request.build_absolute_uri("/sitemap.xml")
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /search/", f"Sitemap: {sitemap}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -4,11 +4,14 @@ None of these run queries.
 """
 
 import datetime
+import json
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.dates import MONTHS
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -98,3 +101,13 @@ def markdown(text):
 def highlight_filter(text, query):
     """Escaped text with the words of ``query`` marked; plain escaped text without a query."""
     return highlight(text, query) if query else text
+
+
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.filter
+def jsonld(data):
+    """A schema.org JSON-LD data block; <, > and & are escaped so no text can close the element."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_JSON_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308 - escaped above

@@ -1,0 +1,81 @@
+"""The sitemap: published events and briefs, actors, organisations, provisions and the main pages."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from knowledgebase.actors.models import Actor, Organization
+from knowledgebase.briefs.models import Brief
+from knowledgebase.events.models import Event
+from knowledgebase.ihl.models import Provision
+
+
+class PublishedSitemap(Sitemap):
+    model = None
+    limit = 10000  # rows per sitemap page; the index lists every page
+
+    def items(self):
+        return self.model.objects.published().only("pk", "updated_at", *self.fields).order_by("pk")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class EventSitemap(PublishedSitemap):
+    model = Event
+    fields = ["public_id"]
+
+
+class BriefSitemap(PublishedSitemap):
+    model = Brief
+    fields = ["slug"]
+
+
+class EntitySitemap(Sitemap):
+    model = None
+
+    def items(self):
+        return self.model.objects.only("pk", "slug", "updated_at").order_by("pk")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class ActorSitemap(EntitySitemap):
+    model = Actor
+
+
+class OrganizationSitemap(EntitySitemap):
+    model = Organization
+
+
+class ProvisionSitemap(Sitemap):
+    def items(self):
+        return Provision.objects.order_by("pk")
+
+
+class PageSitemap(Sitemap):
+    def items(self):
+        return [
+            "pages:home",
+            "events:list",
+            "events:pow-exchanges",
+            "displacement:explorer",
+            "briefs:list",
+            "actors:actor-list",
+            "actors:organization-list",
+            "ihl:list",
+            "pages:data",
+        ]
+
+    def location(self, item):
+        return reverse(item)
+
+
+SITEMAPS = {
+    "pages": PageSitemap,
+    "events": EventSitemap,
+    "briefs": BriefSitemap,
+    "actors": ActorSitemap,
+    "organizations": OrganizationSitemap,
+    "provisions": ProvisionSitemap,
+}
