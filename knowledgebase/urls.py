@@ -9,6 +9,7 @@ from knowledgebase.pages.views import robots_txt
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("knowledgebase.api_urls")),
     path("", include("knowledgebase.events.urls")),
     path("briefs/", include("knowledgebase.briefs.urls")),
     path("", include("knowledgebase.actors.urls")),

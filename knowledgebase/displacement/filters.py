@@ -4,6 +4,8 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from knowledgebase.core.models import Country
 from knowledgebase.displacement.models import (
@@ -22,6 +24,7 @@ def geography_choices():
     return [(GLOBAL, _("Global")), *Country.objects.values_list("code", "name")]
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class GeographyFilter(django_filters.MultipleChoiceFilter):
     """``global`` or ISO 3166-1 alpha-2 codes; repeat the parameter for any of several."""
 

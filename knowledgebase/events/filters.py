@@ -4,6 +4,8 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from knowledgebase.actors.models import Actor, Organization
 from knowledgebase.core.models import Country, Theme
@@ -32,6 +34,12 @@ class DateRangeWidget(django_filters.widgets.DateRangeWidget):
         super().__init__(attrs={"type": "date", **(attrs or {})})
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class SlugFilter(django_filters.ModelMultipleChoiceFilter):
+    """Repeatable slug parameter matched through a relation (``?type=a&type=b`` means either)."""
+
+
+@extend_schema_field(OpenApiTypes.STR)
 class SlugMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
     """Repeatable slug parameter (``?actor=a&actor=b`` means either), matched with EXISTS, never a join."""
 
@@ -72,14 +80,14 @@ def _provisions(request):
 
 class EventFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=200)
-    type = django_filters.ModelMultipleChoiceFilter(
+    type = SlugFilter(
         label=_("Type"),
         field_name="event_type__slug",
         to_field_name="slug",
         queryset=EventType.objects.select_related("category"),
         widget=forms.CheckboxSelectMultiple,
     )
-    category = django_filters.ModelMultipleChoiceFilter(
+    category = SlugFilter(
         label=_("Category"),
         field_name="event_type__category__slug",
         to_field_name="slug",

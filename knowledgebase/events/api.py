@@ -1,0 +1,206 @@
+"""Read-only API of published events and their attributed figures."""
+
+import django_filters
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers, viewsets
+
+from knowledgebase.core.structured_data import iso_date
+from knowledgebase.events.filters import EventFilter
+from knowledgebase.events.models import Event, Figure, Participation
+from knowledgebase.events.selectors import figures_by_measure
+
+
+class ClaimantField(serializers.Field):
+    """The actor or organisation that claims a number: its kind, slug and name."""
+
+    def to_representation(self, claim):
+        if claim.claimant_actor_id:
+            return {"kind": "actor", "slug": claim.claimant_actor.slug, "name": claim.claimant_actor.name}
+        return {
+            "kind": "organization",
+            "slug": claim.claimant_organization.slug,
+            "name": claim.claimant_organization.name,
+        }
+
+
+CLAIMANT_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "kind": {"type": "string", "enum": ["actor", "organization"]},
+        "slug": {"type": "string"},
+        "name": {"type": "string"},
+    },
+    "required": ["kind", "slug", "name"],
+}
+ClaimantField = extend_schema_field(CLAIMANT_SCHEMA)(ClaimantField)
+
+
+class SourceSummarySerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    publisher = serializers.CharField(source="publisher.name", allow_null=True, default=None)
+    url = serializers.CharField()
+    published_date = serializers.DateField(allow_null=True)
+    reliability = serializers.CharField()
+
+
+class FigureSerializer(serializers.ModelSerializer):
+    id = serializers.CharField(source="public_id")
+    url = serializers.HyperlinkedIdentityField(view_name="api:figure-detail", lookup_field="public_id")
+    event = serializers.HyperlinkedRelatedField(view_name="api:event-detail", lookup_field="public_id", read_only=True)
+    measure = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    claimant = ClaimantField(source="*", read_only=True)
+    source = SourceSummarySerializer(read_only=True)
+
+    class Meta:
+        model = Figure
+        fields = [
+            "id",
+            "url",
+            "event",
+            "measure",
+            "value",
+            "qualifier",
+            "low",
+            "high",
+            "rank",
+            "rank_reason",
+            "claimant",
+            "source",
+            "excerpt",
+            "as_of_date",
+        ]
+
+
+class ParticipantSerializer(serializers.Serializer):
+    kind = serializers.SerializerMethodField()
+    slug = serializers.SerializerMethodField()
+    name = serializers.SerializerMethodField()
+    role = serializers.CharField()
+
+    def get_kind(self, participation) -> str:
+        return "actor" if participation.actor_id else "organization"
+
+    def get_slug(self, participation) -> str:
+        return participation.participant.slug
+
+    def get_name(self, participation) -> str:
+        return participation.participant.name
+
+
+class MeasureSummarySerializer(serializers.Serializer):
+    measure = serializers.CharField(source="measure.slug")
+    name = serializers.CharField(source="measure.name")
+    claims_low = serializers.IntegerField(source="summary.low", allow_null=True)
+    claims_high = serializers.IntegerField(source="summary.high", allow_null=True)
+    disputed = serializers.BooleanField(source="summary.is_disputed")
+    best_estimate = serializers.SerializerMethodField()
+
+    def get_best_estimate(self, group) -> int | None:
+        best = group.summary.preferred
+        return best.value if best else None
+
+
+class EventSerializer(serializers.ModelSerializer):
+    id = serializers.CharField(source="public_id")
+    url = serializers.HyperlinkedIdentityField(view_name="api:event-detail", lookup_field="public_id")
+    page = serializers.SerializerMethodField()
+    type = serializers.CharField(source="event_type.slug")
+    category = serializers.CharField(source="event_type.category.slug")
+    date = serializers.SerializerMethodField()
+    countries = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    themes = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    participants = ParticipantSerializer(source="participations", many=True, read_only=True)
+    measures = serializers.SerializerMethodField()
+    figures = FigureSerializer(many=True, read_only=True)
+    disputed = serializers.BooleanField(source="has_disputed_figures")
+
+    class Meta:
+        model = Event
+        fields = [
+            "id",
+            "url",
+            "page",
+            "title",
+            "slug",
+            "type",
+            "category",
+            "start_date",
+            "end_date",
+            "date_precision",
+            "date",
+            "date_note",
+            "countries",
+            "region",
+            "place_name",
+            "latitude",
+            "longitude",
+            "geo_precision",
+            "summary",
+            "themes",
+            "participants",
+            "measures",
+            "figures",
+            "disputed",
+            "first_published_at",
+            "updated_at",
+        ]
+
+    def get_page(self, event) -> str:
+        return self.context["request"].build_absolute_uri(event.get_absolute_url())
+
+    def get_date(self, event) -> str:
+        """The start date at the precision it is known (2022-09 for a month)."""
+        return iso_date(event.start_date, event.date_precision)
+
+    @extend_schema_field(MeasureSummarySerializer(many=True))
+    def get_measures(self, event):
+        return MeasureSummarySerializer(figures_by_measure(event.figures.all()), many=True).data
+
+
+class EventViewSet(viewsets.ReadOnlyModelViewSet):
+    """Published events, with the same filters as /events/ (repeat a parameter for "any of")."""
+
+    serializer_class = EventSerializer
+    filterset_class = EventFilter
+    lookup_field = "public_id"
+
+    def get_queryset(self):
+        return (
+            Event.objects.published()
+            .select_related("event_type__category")
+            .prefetch_related(
+                "countries",
+                "themes",
+                Prefetch("participations", queryset=Participation.objects.select_related("actor", "organization")),
+                Prefetch("figures", queryset=Figure.objects.with_attribution().order_by("measure__position", "id")),
+            )
+            .order_by("-start_date", "-id")
+        )
+
+
+class FigureFilter(django_filters.FilterSet):
+    event = django_filters.CharFilter(field_name="event__public_id", label="Event identifier")
+    measure = django_filters.CharFilter(field_name="measure__slug", label="Measure slug")
+    rank = django_filters.ChoiceFilter(choices=Figure._meta.get_field("rank").choices)
+
+    class Meta:
+        model = Figure
+        fields = []
+
+
+class FigureViewSet(viewsets.ReadOnlyModelViewSet):
+    """Attributed figures of published events: who claims what number, where."""
+
+    serializer_class = FigureSerializer
+    filterset_class = FigureFilter
+    lookup_field = "public_id"
+
+    def get_queryset(self):
+        return (
+            Figure.objects.published()
+            .with_attribution()
+            .select_related("event")
+            .order_by("-event__start_date", "event_id", "measure__position", "id")
+        )
