@@ -2,7 +2,12 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from knowledgebase.briefs.models import Brief, Recommendation, Takeaway
-from knowledgebase.core.admin_workflow import ChildOfPublishableAdmin, LockedWithParentInline, PublishableAdmin
+from knowledgebase.core.admin_workflow import (
+    ChildOfPublishableAdmin,
+    HistoryAdmin,
+    LockedWithParentInline,
+    PublishableAdmin,
+)
 
 
 class TakeawayInline(LockedWithParentInline, admin.TabularInline):
@@ -19,7 +24,7 @@ class RecommendationInline(LockedWithParentInline, admin.TabularInline):
 
 
 @admin.register(Brief)
-class BriefAdmin(PublishableAdmin):
+class BriefAdmin(HistoryAdmin, PublishableAdmin):
     list_display = ["title", "organization", "published_date", "status", "is_featured"]
     list_filter = ["status", "is_featured", "organization", "themes"]
     list_select_related = ["organization"]

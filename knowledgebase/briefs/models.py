@@ -3,6 +3,7 @@
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from knowledgebase.actors.models import Actor, Organization
 from knowledgebase.core.models import Publishable, PublishableQuerySet, Theme
@@ -56,6 +57,7 @@ class Brief(Publishable):
     search_document = models.TextField(editable=False, blank=True)
 
     objects = BriefManager()
+    history = HistoricalRecords(excluded_fields=["search_document", "updated_at"])
 
     class Meta:
         ordering = ["-published_date", "title"]

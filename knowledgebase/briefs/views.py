@@ -8,10 +8,13 @@ from django.template.response import TemplateResponse
 
 from knowledgebase.briefs.models import Brief, Recommendation, Takeaway
 from knowledgebase.core import structured_data
+from knowledgebase.core.changelog import record_changes
 from knowledgebase.core.views import paginate, visible_to
 from knowledgebase.displacement.models import DisplacementStatistic
 from knowledgebase.events.models import Event, Figure
 from knowledgebase.events.selectors import figures_by_measure
+
+BRIEF_FIELDS = ["title", "standfirst", "body", "organization", "author", "published_date"]
 
 
 def brief_list(request):
@@ -51,6 +54,12 @@ def brief_detail(request, slug):
     ]
     context = {
         "brief": brief,
+        "changes": record_changes(
+            Brief.history.filter(id=brief.pk).order_by("history_date", "history_id"),
+            since=brief.first_published_at,
+            fields=BRIEF_FIELDS,
+            label=lambda name: Brief._meta.get_field(name).verbose_name,
+        ),
         "structured_data": structured_data.article(brief, request.build_absolute_uri(brief.get_absolute_url())),
         "figure_groups": figure_groups,
         "recommendations": recommendations,

@@ -8,10 +8,12 @@ form, inlines, bulk actions and the child's own admin all refuse.
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from knowledgebase.core.models import PUBLIC_STATUSES, PublicationStatus
 from knowledgebase.core.services import (
@@ -192,3 +194,53 @@ class ChildOfPublishableAdmin(admin.ModelAdmin):
                 return cleaned
 
         return ChildForm
+
+
+class PublicNoteForm(forms.ModelForm):
+    public_change_note = forms.CharField(
+        label=gettext_lazy("Public note about this change"),
+        required=False,
+        max_length=100,
+        help_text=gettext_lazy(
+            "For a correction to something already published: readers see it in the change log, "
+            "e.g. 'Figure corrected after the ministry's update'."
+        ),
+    )
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Revision history with diffs and revert; a revert is a change, so it needs change permission.
+
+    The form also takes a public note that explains a change to readers: it is kept as the
+    revision's reason and shown in the record's public change log.
+    """
+
+    form = PublicNoteForm
+    history_list_display = ["status_at_revision"]
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            obj = self.get_object(request, unquote(object_id))
+            if obj is None or not self.has_change_permission(request, obj):
+                raise PermissionDenied(_(ERROR_NOT_REVIEWER))
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    @admin.display(description=gettext_lazy("status"))
+    def status_at_revision(self, historical):
+        return getattr(historical, "status", "")
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        return fields if "public_change_note" in fields else [*fields, "public_change_note"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self.fieldsets:
+            return fieldsets
+        return [*fieldsets, (None, {"fields": ["public_change_note"]})]
+
+    def save_model(self, request, obj, form, change):
+        note = form.cleaned_data.get("public_change_note")
+        if change and note:
+            obj._change_reason = note
+        super().save_model(request, obj, form, change)

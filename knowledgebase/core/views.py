@@ -3,14 +3,17 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 
+from knowledgebase.core.models import PUBLIC_STATUSES
+
 
 def visible_to(request, queryset):
-    """Published records for the public; editors with view rights also preview drafts (with a banner)."""
+    """Published and retracted records for the public (a retracted page keeps answering, with its
+    notice); editors with view rights also preview drafts (with a banner)."""
     user = request.user
     opts = queryset.model._meta
     if user.is_authenticated and user.is_staff and user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
         return queryset
-    return queryset.published()
+    return queryset.filter(status__in=PUBLIC_STATUSES)
 
 
 def paginate(request, queryset, per_page=None):

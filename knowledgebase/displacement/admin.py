@@ -1,12 +1,15 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
 
-from knowledgebase.core.admin_workflow import PublishableAdmin
+from knowledgebase.core.admin_workflow import HistoryAdmin, PublishableAdmin
 from knowledgebase.displacement.models import DisplacementStatistic
+from knowledgebase.displacement.resources import DisplacementStatisticResource
 
 
 @admin.register(DisplacementStatistic)
-class DisplacementStatisticAdmin(PublishableAdmin):
+class DisplacementStatisticAdmin(ImportExportMixin, HistoryAdmin, PublishableAdmin):
+    resource_classes = [DisplacementStatisticResource]
     list_display = ["title", "value", "qualifier", "population_type", "measurement", "cause", "as_of_date", "status"]
     list_filter = [
         "status",

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from knowledgebase.core.models import Country, Publishable, PublishableQuerySet, Theme, generate_public_id
 from knowledgebase.sources.models import AttributedValue, attributed_value_constraints
@@ -115,6 +116,7 @@ class DisplacementStatistic(Publishable, AttributedValue):
     is_synthetic = models.BooleanField(_("synthetic"), default=False, editable=False)
 
     objects = DisplacementStatisticManager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-as_of_date", "-period_end", "title"]

@@ -5,8 +5,14 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from import_export.admin import ImportExportMixin
 
-from knowledgebase.core.admin_workflow import ChildOfPublishableAdmin, LockedWithParentInline, PublishableAdmin
+from knowledgebase.core.admin_workflow import (
+    ChildOfPublishableAdmin,
+    HistoryAdmin,
+    LockedWithParentInline,
+    PublishableAdmin,
+)
 from knowledgebase.events.models import (
     Citation,
     Event,
@@ -17,6 +23,7 @@ from knowledgebase.events.models import (
     Measure,
     Participation,
 )
+from knowledgebase.events.resources import EventResource, FigureResource
 from knowledgebase.events.services import events_refresh_dispute_flags, events_refresh_search_documents
 
 CLAIM_FIELDS = [
@@ -80,7 +87,8 @@ class FigureInline(LockedWithParentInline, admin.StackedInline):
 
 
 @admin.register(Event)
-class EventAdmin(PublishableAdmin):
+class EventAdmin(ImportExportMixin, HistoryAdmin, PublishableAdmin):
+    resource_classes = [EventResource]
     list_display = [
         "title",
         "start_date",
@@ -179,7 +187,8 @@ class FigureBreakdownInline(LockedWithParentInline, admin.TabularInline):
 
 
 @admin.register(Figure)
-class FigureAdmin(ChildOfPublishableAdmin):
+class FigureAdmin(ImportExportMixin, HistoryAdmin, ChildOfPublishableAdmin):
+    resource_classes = [FigureResource]
     list_display = ["event", "measure", "value", "qualifier", "claimant", "source", "rank"]
     list_filter = ["rank", "qualifier", "measure"]
     list_select_related = ["event", "measure", "claimant_actor", "claimant_organization", "source"]

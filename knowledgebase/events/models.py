@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from knowledgebase.actors.models import Actor, Organization
 from knowledgebase.core.models import (
@@ -149,6 +150,7 @@ class Event(Publishable):
     is_synthetic = models.BooleanField(_("synthetic"), default=False, editable=False)
 
     objects = EventManager()
+    history = HistoricalRecords(excluded_fields=["search_document", "has_disputed_figures", "updated_at"])
 
     class Meta:
         ordering = ["-start_date", "-id"]
@@ -392,6 +394,7 @@ class Figure(AttributedValue):
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     objects = FigureManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["measure__position", "measure__name", "id"]

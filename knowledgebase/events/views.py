@@ -10,6 +10,7 @@ from knowledgebase.core.charts import step_chart
 from knowledgebase.core.exports import download, invalid_filters_response, list_dataset
 from knowledgebase.core.models import Country
 from knowledgebase.core.views import paginate, visible_to
+from knowledgebase.events.changelog import event_changes
 from knowledgebase.events.exports import EVENTS, EXCHANGES, FIGURES
 from knowledgebase.events.filters import EventFilter
 from knowledgebase.events.models import Event
@@ -85,6 +86,7 @@ def event_detail(request, key):
         "measures": figures_by_measure(event.figures.all()),
         "sources": sources_of(event),
         "permalink": permalink,
+        "changes": event_changes(event),
         "structured_data": structured_data.event(event, permalink),
     }
     return TemplateResponse(request, "events/event_detail.html", context)

@@ -7,15 +7,14 @@ import datetime
 import json
 
 from django import template
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.dates import MONTHS
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from knowledgebase.core.formatting import number, stated_value
 from knowledgebase.core.markdown import render_markdown
 from knowledgebase.core.search import highlight
 
@@ -63,33 +62,8 @@ def date_range(start, end, precision="day"):
     return first if first == last else f"{first} – {last}"
 
 
-@register.filter
-def number(value):
-    """12,345 with thousands separators; empty for None."""
-    if value is None:
-        return ""
-    return intcomma(value)
-
-
-QUALIFIER_TEXT = {
-    "exact": "%(value)s",
-    "more-than": gettext_lazy("more than %(value)s"),
-    "at-least": gettext_lazy("at least %(value)s"),
-    "less-than": gettext_lazy("less than %(value)s"),
-    "up-to": gettext_lazy("up to %(value)s"),
-    "about": gettext_lazy("about %(value)s"),
-}
-
-
-@register.filter
-def claimed_value(claim):
-    """The value as its source states it, with qualifier and bounds: 'up to 230', 'about 110,000,000 (100–120)'."""
-    text = str(QUALIFIER_TEXT.get(claim.qualifier, "%(value)s")) % {"value": number(claim.value)}
-    if claim.low is not None or claim.high is not None:
-        low = number(claim.low) if claim.low is not None else "…"
-        high = number(claim.high) if claim.high is not None else "…"
-        text = f"{text} ({low}–{high})"
-    return text
+register.filter("number", number)
+register.filter("claimed_value", stated_value)
 
 
 @register.filter

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from knowledgebase.briefs.models import Brief
 from knowledgebase.briefs.services import briefs_refresh_search_documents
+from knowledgebase.core.changelog import BASELINE_REASON
 from knowledgebase.core.models import PublicationStatus, Publishable
 from knowledgebase.events.models import Event
 from knowledgebase.events.services import events_refresh_dispute_flags, events_refresh_search_documents
@@ -32,6 +33,7 @@ class Command(BaseCommand):
         fixtures = FIXTURES[:1] if reference_only else FIXTURES
         call_command("loaddata", *fixtures, verbosity=0)
         stamped = self.stamp_first_published()
+        self.record_baseline_revisions()
         events = Event.objects.all()
         refreshed = events_refresh_search_documents(events=events)
         disputed = events_refresh_dispute_flags(event_ids=events.values_list("pk", flat=True))
@@ -42,6 +44,17 @@ class Command(BaseCommand):
                 f"{stamped} records stamped as published."
             )
         )
+
+    def record_baseline_revisions(self):
+        """Fixtures load without revisions; give each loaded row a first one, so later edits have a base to diff."""
+        for model in apps.get_models():
+            manager_name = getattr(model._meta, "simple_history_manager_attribute", None)
+            if manager_name is None:
+                continue
+            history = getattr(model, manager_name)
+            recorded = set(history.values_list("id", flat=True).distinct())
+            missing = [obj for obj in model.objects.exclude(pk__in=recorded)]
+            history.bulk_history_create(missing, default_change_reason=BASELINE_REASON)
 
     def stamp_first_published(self):
         now = timezone.now()
