@@ -23,3 +23,5 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots"),
     path("", include("knowledgebase.pages.urls")),
 ]
+
+handler404 = "knowledgebase.pages.views.not_found"

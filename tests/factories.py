@@ -107,6 +107,7 @@ class MeasureFactory(factory.django.DjangoModelFactory):
 class EventFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Event
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Event {n}")
     slug = factory.Sequence(lambda n: f"event-{n}")
@@ -244,11 +245,10 @@ class RecommendationFactory(factory.django.DjangoModelFactory):
 
 
 class SingleSaveEventFactory(EventFactory):
-    """EventFactory that does not save the event a second time after its post-generation hooks.
+    """An event saved once, with its countries and, by slug, its themes: ``themes=["diplomacy"]``.
 
-    factory_boy 3.3 deprecates that extra save with a DeprecationWarning, which this suite
-    turns into an error, so ``EventFactory.create()`` fails until its Meta sets
-    ``skip_postgeneration_save``. Also takes theme slugs: ``themes=["pows-and-detainees"]``.
+    ``skip_postgeneration_save`` stops factory_boy 3.3 from saving again after the hooks (it
+    warns about that save, and warnings are errors here).
     """
 
     class Meta:
@@ -261,20 +261,30 @@ class SingleSaveEventFactory(EventFactory):
 
 
 @contextlib.contextmanager
-def demo_for_module(django_db_blocker):
-    """Load the demo once, inside a transaction rolled back on exit.
+def rolled_back_for_module(django_db_blocker, setup):
+    """Run ``setup()`` inside a transaction that stays open until exit, then is rolled back.
 
-    For a module-scoped fixture: each test still runs in its own savepoint (pytest-django's
-    ``db``), so tests may add rows without affecting each other, and nothing outlives the module.
-    Loading the demo for every test costs about half a second each.
+    For module-scoped fixtures: each test still runs in its own savepoint (pytest-django's
+    ``db``), so tests may add rows without affecting each other, and nothing outlives the
+    module. Yields what ``setup`` returns.
     """
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
-        call_command("load_demo", verbosity=0)
+        try:
+            result = setup()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
     try:
-        yield
+        yield result
     finally:
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+def demo_for_module(django_db_blocker):
+    """The demo loaded once for a module (loading it for each test costs about half a second)."""
+    return rolled_back_for_module(django_db_blocker, lambda: call_command("load_demo", verbosity=0))

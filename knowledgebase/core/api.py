@@ -9,3 +9,41 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "Each parameter that could not be read, with the reasons.",
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+}
+DETAIL_SCHEMA = {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
+
+
+def document_error_responses(result, generator, request, public):
+    """drf-spectacular post-processing hook: say what every GET operation answers when it cannot.
+
+    Lists with filters answer 400 with the filters' errors (a value that names nothing, a bad date);
+    a page number past the end, or an unknown identifier, answers 404.
+    """
+    for path_item in result.get("paths", {}).values():
+        operation = path_item.get("get")
+        if not operation:
+            continue
+        responses = operation.setdefault("responses", {})
+        responses.setdefault(
+            "404", {"description": "Not found.", "content": {"application/json": {"schema": DETAIL_SCHEMA}}}
+        )
+        filters = [
+            p
+            for p in operation.get("parameters", [])
+            if p.get("in") == "query" and p["name"] not in {"page", "page_size", "format"}
+        ]
+        if filters:
+            responses.setdefault(
+                "400",
+                {
+                    "description": "A filter could not be read.",
+                    "content": {"application/json": {"schema": ERROR_SCHEMA}},
+                },
+            )
+    return result

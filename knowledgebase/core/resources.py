@@ -10,6 +10,7 @@
 """
 
 from django.core.exceptions import ValidationError
+from django.db.models import CharField, TextField
 from django.utils.translation import gettext as _
 from import_export import resources
 
@@ -32,6 +33,10 @@ class NaturalKeyResource(resources.ModelResource):
         rollback_on_validation_errors = True
 
     def before_import_row(self, row, **kwargs):
+        # Spreadsheets give empty cells as None; text columns store "" for "nothing".
+        for field in self._meta.model._meta.concrete_fields:
+            if isinstance(field, (CharField, TextField)) and field.name in row and row[field.name] is None:
+                row[field.name] = ""
         if not str(row.get("public_id") or "").strip():
             raise ValueError(_("Give every row a public_id (letters, digits, hyphens): it is how re-imports match."))
         super().before_import_row(row, **kwargs)

@@ -1,6 +1,6 @@
 """The home page and the site search."""
 
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 
 from knowledgebase.briefs.models import Brief
@@ -46,3 +46,10 @@ def robots_txt(request):
     sitemap = request.build_absolute_uri("/sitemap.xml")
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /search/", f"Sitemap: {sitemap}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+def not_found(request, exception=None):
+    """404: JSON under /api/ (what API clients parse), the site's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return TemplateResponse(request, "404.html", status=404)

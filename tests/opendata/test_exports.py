@@ -1,0 +1,142 @@
+"""Downloads follow the page's filters exactly, carry HXL hashtags and stream."""
+
+import csv
+import io
+import json
+
+import hxl
+import pytest
+from django.http import StreamingHttpResponse
+
+from tests.conftest import DRAFT_EVENT, JAN_2024_EXCHANGE, SEP_2022_EXCHANGE
+from tests.factories import EventFactory
+
+
+def read_csv(response):
+    assert isinstance(response, StreamingHttpResponse)
+    text = b"".join(response.streaming_content).decode("utf-8")
+    return list(csv.reader(io.StringIO(text))), text
+
+
+def test_events_csv_of_a_filter_has_exactly_the_filtered_rows_and_the_hxl_row(client, demo):
+    page = client.get("/events/?country=UA")
+    response = client.get("/events/export.csv?country=UA")
+
+    rows, _text = read_csv(response)
+    header, hashtags, data = rows[0], rows[1], rows[2:]
+    assert response["Content-Type"].startswith("text/csv")
+    assert header[0] == "id" and hashtags[0] == "#event+id"
+    assert "#country+code" in hashtags and "#date+start" in hashtags and "#meta+source" in hashtags
+    ids = {row[0] for row in data}
+    assert len(ids) == page.context["page_obj"].paginator.count
+    assert {JAN_2024_EXCHANGE, SEP_2022_EXCHANGE} <= ids
+    assert DRAFT_EVENT not in ids
+    assert all("UA" in row[header.index("country_codes")].split("; ") for row in data)
+
+
+def test_libhxl_reads_the_export_and_recognises_the_hashtags(client, demo):
+    _rows, text = read_csv(client.get("/events/export.csv?country=UA&type=prisoner-exchange"))
+
+    source = hxl.data(io.BytesIO(text.encode()), hxl.InputOptions(allow_local=True))
+    tags = [column.tag for column in source.columns]
+    rows = list(source)
+
+    assert "#event" in tags and "#country" in tags and "#date" in tags
+    assert sorted(row.get("#event+id") for row in rows) == sorted([JAN_2024_EXCHANGE, SEP_2022_EXCHANGE])
+    assert rows[0].get("#date+start") == "2024-01-03"
+
+
+def test_figures_csv_carries_claimant_source_and_qualifier(client, demo):
+    rows, _text = read_csv(client.get("/events/figures.csv?country=UA&type=prisoner-exchange"))
+    header, data = rows[0], rows[2:]
+    by_claim = {(r[header.index("claimant")], r[header.index("value")], r[header.index("qualifier")]) for r in data}
+
+    assert ("Dmytro Lubinets", "230", "exact") in by_claim
+    assert ("Volodymyr Zelensky", "200", "more-than") in by_claim
+    assert ("Unnamed Russian sources", "230", "up-to") in by_claim
+    assert ("Russian Ministry of Defense", "248", "exact") in by_claim
+    assert all(r[header.index("source")] for r in data)
+
+
+def test_month_precision_is_a_column_beside_the_iso_date(client, demo):
+    rows, _text = read_csv(client.get("/events/export.csv?actor=viktor-medvedchuk"))
+    header, data = rows[0], rows[2:]
+
+    assert len(data) == 1
+    assert data[0][header.index("date_start")] == "2022-09-01"
+    assert data[0][header.index("date_precision")] == "month"
+
+
+def test_json_export_matches_the_csv(client, demo):
+    response = client.get("/events/export.json?type=prisoner-exchange")
+    records = json.loads(b"".join(response.streaming_content))
+
+    assert sorted(r["id"] for r in records) == sorted([JAN_2024_EXCHANGE, SEP_2022_EXCHANGE])
+    assert set(records[0]["country_codes"]) == {"UA", "RU"}
+    assert records[0]["disputed"] in (True, False)
+
+
+def test_pow_exchange_export_gives_each_side(client, demo):
+    rows, _text = read_csv(client.get("/pow-exchanges/export.csv"))
+    header, data = rows[0], rows[2:]
+    sides = {(r[header.index("event_id")], r[header.index("returned_to")]): r for r in data}
+
+    jan_ua = sides[(JAN_2024_EXCHANGE, "UA")]
+    assert jan_ua[header.index("returned")] == "230"
+    assert jan_ua[header.index("disputed")] == "true"
+    assert (jan_ua[header.index("claims_low")], jan_ua[header.index("claims_high")]) == ("173", "230")
+    assert sides[(JAN_2024_EXCHANGE, "RU")][header.index("returned")] == "248"
+    assert sides[(SEP_2022_EXCHANGE, "UA")][header.index("returned")] == "215"
+    assert sides[(SEP_2022_EXCHANGE, "RU")][header.index("returned")] == "55"
+
+
+def test_displacement_export_follows_its_filters(client, demo):
+    rows, _text = read_csv(client.get("/displacement/export.csv?measurement=stock"))
+    header, data = rows[0], rows[2:]
+
+    assert [r[header.index("value")] for r in data] == ["110000000"]
+    assert "#affected+num" in rows[1] and "#group+code" in rows[1]
+
+
+@pytest.mark.parametrize("url", ["/events/export.csv?date_after=nope", "/displacement/export.json?period_after=x"])
+def test_a_bad_filter_is_a_400_with_the_reason(client, db, url):
+    response = client.get(url)
+
+    assert response.status_code == 400
+    assert "fields" in response.json()
+
+
+def test_an_unknown_format_is_a_404(client, db):
+    assert client.get("/events/export.xml").status_code == 404
+
+
+def test_retracted_and_draft_events_never_reach_an_export(client, db):
+    EventFactory(published=True, title="Visible")
+    EventFactory(title="Draft")
+    EventFactory(status="retracted", title="Retracted", retraction_note="Wrong")
+
+    rows, _text = read_csv(client.get("/events/export.csv"))
+
+    assert [row[2] for row in rows[2:]] == ["Visible"]
+
+
+def test_export_queries_do_not_grow_with_rows(client, db, django_assert_max_num_queries):
+    for _ in range(30):
+        EventFactory(published=True, countries=["UA"])
+
+    with django_assert_max_num_queries(12):
+        response = client.get("/events/export.csv")
+        rows, _text = read_csv(response)
+
+    assert len(rows) == 32
+
+
+def test_data_dictionary_documents_every_column(client, db):
+    from knowledgebase.pages.data import CATALOGUE
+
+    html = client.get("/data/").content.decode()
+
+    for export, _page, _url in CATALOGUE:
+        for column in export.columns:
+            assert f"<code>{column.name}</code>" in html
+            assert f"<code>{column.hxl}</code>" in html

@@ -1,0 +1,118 @@
+"""Atom feeds, the sitemap, robots.txt and structured data."""
+
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import feedparser
+import pytest
+
+from tests.conftest import DRAFT_EVENT, JAN_2024_EXCHANGE, SEP_2022_EXCHANGE
+from tests.factories import EventFactory
+
+SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/feeds/events/",
+        "/feeds/events/?country=UA&type=prisoner-exchange",
+        "/feeds/briefs/",
+        "/feeds/actors/dmytro-lubinets/",
+    ],
+)
+def test_every_feed_parses_without_a_bozo_error(client, demo, url):
+    parsed = feedparser.parse(client.get(url).content)
+
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.version == "atom10"
+    assert parsed.entries
+
+
+def test_a_filtered_feed_has_the_filtered_events_only(client, demo):
+    parsed = feedparser.parse(client.get("/feeds/events/?country=UA&type=prisoner-exchange").content)
+
+    assert sorted(entry.id for entry in parsed.entries) == sorted([JAN_2024_EXCHANGE, SEP_2022_EXCHANGE])
+
+
+def test_an_actor_feed_lists_the_events_they_took_part_in(client, demo):
+    parsed = feedparser.parse(client.get("/feeds/actors/viktor-medvedchuk/").content)
+
+    assert [entry.id for entry in parsed.entries] == [SEP_2022_EXCHANGE]
+
+
+def test_feeds_never_carry_drafts(client, demo):
+    parsed = feedparser.parse(client.get("/feeds/events/").content)
+
+    assert DRAFT_EVENT not in {entry.id for entry in parsed.entries}
+
+
+def test_a_feed_with_a_bad_filter_is_a_400(client, db):
+    assert client.get("/feeds/events/?date_after=soon").status_code == 400
+
+
+def sitemap_locations(client):
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    locations = []
+    for section in index.findall("sm:sitemap/sm:loc", SITEMAP_NS):
+        path = re.sub(r"^https?://[^/]+", "", section.text)
+        page = ET.fromstring(client.get(path).content)
+        locations += [loc.text for loc in page.findall("sm:url/sm:loc", SITEMAP_NS)]
+    return locations
+
+
+def test_sitemap_lists_published_pages_and_no_draft(client, demo):
+    locations = sitemap_locations(client)
+
+    assert any(loc.endswith(f"/events/{JAN_2024_EXCHANGE}/") for loc in locations)
+    assert any(loc.endswith("/briefs/wilson-center-forced-displacement/") for loc in locations)
+    assert not any(DRAFT_EVENT in loc for loc in locations)
+
+
+def test_sitemap_leaves_out_retracted_events(client, db):
+    retracted = EventFactory(status="retracted", retraction_note="Wrong place")
+
+    assert not any(retracted.public_id in loc for loc in sitemap_locations(client))
+
+
+def test_robots_points_to_the_sitemap(client, db):
+    text = client.get("/robots.txt").content.decode()
+
+    assert "Sitemap: http://testserver/sitemap.xml" in text
+    assert "Disallow: /admin/" in text
+
+
+def json_ld(html):
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    return [json.loads(block) for block in blocks]
+
+
+def test_event_page_describes_itself_for_search_engines(client, demo):
+    html = client.get(f"/events/{SEP_2022_EXCHANGE}/").content.decode()
+    (data,) = json_ld(html)
+
+    assert data["@type"] == "Event" and data["startDate"] == "2022-09"
+    assert f'<link rel="canonical" href="http://testserver/events/{SEP_2022_EXCHANGE}/">' in html
+    assert '<meta property="og:type" content="article">' in html
+    assert '<meta name="twitter:card" content="summary">' in html
+
+
+def test_brief_organisation_and_list_pages_carry_their_types(client, demo):
+    brief = json_ld(client.get("/briefs/isw-russia-ukraine-biggest-pow-exchange/").content.decode())[0]
+    organization = json_ld(client.get("/organizations/wilson-center/").content.decode())[0]
+    dataset = json_ld(client.get("/events/?country=UA").content.decode())[0]
+
+    assert brief["@type"] == "Article" and brief["datePublished"] == "2024-01-03"
+    assert organization["@type"] == "Organization"
+    assert dataset["@type"] == "Dataset"
+    assert {d["encodingFormat"] for d in dataset["distribution"]} == {"text/csv", "application/json"}
+    assert all("country=UA" in d["contentUrl"] for d in dataset["distribution"])
+
+
+def test_json_ld_cannot_be_closed_by_content(client, db):
+    event = EventFactory(published=True, title="</script><script>alert(1)</script>")
+
+    html = client.get(event.get_absolute_url()).content.decode()
+
+    assert "<script>alert(1)" not in html
