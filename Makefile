@@ -9,11 +9,17 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install demo demo-data test test-fast lint format migrations-check check clean
+# `make serve` runs as production does (DEBUG off); a local secret key is made once and kept in var/.
+SERVE_ENV = DEBUG=0 SECURE_COOKIES=$${SECURE_COOKIES:-0} \
+	SECRET_KEY=$${SECRET_KEY:-$$(cat var/secret_key)}
+
+.PHONY: help install demo demo-data serve bench test lint format migrations-check check clean
 
 help:
 	@echo "make demo              set up and serve the demo at http://$(HOST):$(PORT)"
 	@echo "make test              run the whole test suite (DATABASE_URL selects PostgreSQL)"
+	@echo "make serve             production-like: gunicorn, DEBUG off, compressed hashed static files"
+	@echo "make bench             benchmark (PostgreSQL; see benchmarks/README.md)"
 	@echo "make lint | format     ruff check | ruff format"
 	@echo "make migrations-check  fail if models and migrations disagree"
 
@@ -32,6 +38,20 @@ demo-data: install
 demo: demo-data
 	@echo "Serving the demo at http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
 	DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
+
+var/secret_key:
+	mkdir -p var
+	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	chmod 600 $@
+
+serve: install var/secret_key
+	$(SERVE_ENV) $(MANAGE) migrate --noinput
+	$(SERVE_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
+	@echo "Serving with gunicorn at http://$${BIND:-127.0.0.1:8000}/ (DEBUG off)"
+	$(SERVE_ENV) $(BIN)/gunicorn -c python:knowledgebase.gunicorn
+
+bench: install var/secret_key
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

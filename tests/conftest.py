@@ -2,9 +2,18 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.management import call_command
 
 from knowledgebase.core.workflow_groups import EDITOR, REVIEWER
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty page cache: the database rolls back, the cache would not."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def make_staff(django_user_model, username, group_name):

@@ -36,6 +36,7 @@ class ActorAdmin(admin.ModelAdmin):
     autocomplete_fields = ["country", "parent"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ActorAliasInline, ChildActorInline]
+    ordering = ["name", "id"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "kind", "country", "parent", "position", "description"]}),
         (_("Identifiers in other datasets"), {"fields": ["wikidata_qid", "acled_actor_name"]}),
@@ -66,6 +67,7 @@ class OrganizationAdmin(admin.ModelAdmin):
     search_fields = ["name", "acronym", "slug", "wikidata_qid"]
     autocomplete_fields = ["country", "parent"]
     prepopulated_fields = {"slug": ["name"]}
+    ordering = ["name", "id"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(source_count=Count("sources", distinct=True))

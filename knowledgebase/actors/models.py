@@ -5,6 +5,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from knowledgebase.core.fields import URLField
 from knowledgebase.core.models import Country, SlugNaturalKeyManager, TimeStamped
 
 WIKIDATA_QID_REGEX = r"^Q[1-9][0-9]*$"
@@ -199,7 +200,7 @@ class Organization(TimeStamped):
         blank=True,
         related_name="children",
     )
-    website = models.URLField(_("website"), blank=True)
+    website = URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
     wikidata_qid = models.CharField(_("Wikidata QID"), max_length=20, blank=True)
     is_synthetic = models.BooleanField(_("synthetic"), default=False, editable=False)

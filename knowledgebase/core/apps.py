@@ -5,6 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 class CoreConfig(AppConfig):
     default = True
+
+    def ready(self):
+        from knowledgebase.core.caching import connect_invalidation
+
+        connect_invalidation()
+
     name = "knowledgebase.core"
     label = "core"
     verbose_name = _("Reference data and workflow")

@@ -158,7 +158,12 @@ class CitationAdmin(ChildOfPublishableAdmin):
 
 
 class BreakdownFormSet(BaseInlineFormSet):
-    """Breakdowns along one dimension never add up to more than the figure."""
+    """Breakdowns along one dimension never add up to more than the figure, counted as edited together."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.instance.sum_checked_by_formset = True
+        return form
 
     def clean(self):
         super().clean()

@@ -166,7 +166,14 @@ class Event(Publishable):
             ),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
-                | Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                | Q(
+                    latitude__isnull=False,
+                    longitude__isnull=False,
+                    latitude__gte=-90,
+                    latitude__lte=90,
+                    longitude__gte=-180,
+                    longitude__lte=180,
+                ),
                 name="event_coordinates_valid",
                 violation_error_message=_("Give both latitude (−90 to 90) and longitude (−180 to 180), or neither."),
             ),
@@ -416,6 +423,19 @@ class Figure(AttributedValue):
     def natural_key(self):
         return (self.public_id,)
 
+    def clean(self):
+        super().clean()
+        if self.pk is None or self.value is None:
+            return
+        sums = self.breakdowns.values("dimension").annotate(total=models.Sum("value")).filter(total__gt=self.value)
+        for row in sums:
+            raise ValidationError(
+                {
+                    "value": _("The %(dimension)s breakdown adds up to %(total)s, more than this value.")
+                    % {"dimension": row["dimension"], "total": row["total"]}
+                }
+            )
+
 
 class BreakdownDimension(models.TextChoices):
     SEX = "sex", _("Sex")
@@ -461,7 +481,8 @@ class FigureBreakdown(models.Model):
 
     def clean(self):
         super().clean()
-        if self.figure_id is None or self.value is None:
+        # The admin's breakdown formset checks the sum of all rows as edited together.
+        if self.figure_id is None or self.value is None or getattr(self, "sum_checked_by_formset", False):
             return
         siblings = FigureBreakdown.objects.filter(figure_id=self.figure_id, dimension=self.dimension)
         subtotal = (siblings.exclude(pk=self.pk).aggregate(total=models.Sum("value"))["total"] or 0) + self.value

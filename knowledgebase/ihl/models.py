@@ -4,6 +4,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from knowledgebase.core.fields import URLField
 from knowledgebase.core.models import SlugNaturalKeyManager
 from knowledgebase.events.models import Event
 from knowledgebase.sources.models import Source
@@ -16,7 +17,7 @@ class Instrument(models.Model):
     short_name = models.CharField(_("short name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     adopted_date = models.DateField(_("adopted"), null=True, blank=True)
-    official_url = models.URLField(_("official text"), max_length=500, blank=True)
+    official_url = URLField(_("official text"), max_length=500, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     objects = SlugNaturalKeyManager()
@@ -48,7 +49,7 @@ class Provision(models.Model):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     summary = models.TextField(_("summary"))
-    official_url = models.URLField(_("official text"), max_length=500)
+    official_url = URLField(_("official text"), max_length=500)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     objects = ProvisionManager()

@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from knowledgebase.actors.models import Actor, Organization
+from knowledgebase.core.fields import URLField
 from knowledgebase.core.models import SlugNaturalKeyManager, TimeStamped
 
 
@@ -54,8 +55,8 @@ class Source(TimeStamped):
         related_name="sources",
     )
     author = models.CharField(_("author"), max_length=200, blank=True)
-    url = models.URLField(_("URL"), max_length=500, blank=True)
-    archive_url = models.URLField(
+    url = URLField(_("URL"), max_length=500, blank=True)
+    archive_url = URLField(
         _("archive URL"), max_length=500, blank=True, help_text=_("A Wayback Machine or archive.today copy.")
     )
     published_date = models.DateField(

@@ -1,6 +1,9 @@
 """Load the reference data and the seed's demo content, then derive what fixtures cannot carry."""
 
+import json
+
 from django.apps import apps
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -14,6 +17,7 @@ from knowledgebase.events.models import Event
 from knowledgebase.events.services import events_refresh_dispute_flags, events_refresh_search_documents
 
 FIXTURES = ["reference", "demo"]
+STAMP_FIELDS = ["created_at", "updated_at", "first_published_at"]
 
 
 class Command(BaseCommand):
@@ -31,19 +35,41 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, reference_only=False, **options):
         fixtures = FIXTURES[:1] if reference_only else FIXTURES
+        kept = self.existing_timestamps(fixtures)
         call_command("loaddata", *fixtures, verbosity=0)
+        for model, rows in kept.items():
+            for pk, stamps in rows.items():
+                model.objects.filter(pk=pk).update(**stamps)
         stamped = self.stamp_first_published()
         self.record_baseline_revisions()
         events = Event.objects.all()
         refreshed = events_refresh_search_documents(events=events)
         disputed = events_refresh_dispute_flags(event_ids=events.values_list("pk", flat=True))
         briefs_refresh_search_documents(briefs=Brief.objects.all())
+        if options["verbosity"] == 0:
+            return
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded {', '.join(fixtures)}: {refreshed} events indexed, {len(disputed)} with disputed figures, "
                 f"{stamped} records stamped as published."
             )
         )
+
+    def existing_timestamps(self, fixtures):
+        """Creation, change and publication times of rows the fixtures will overwrite, to put back after:
+        loading the demo again must not make old records look new."""
+        kept = {}
+        for name in fixtures:
+            for row in json.loads((settings.BASE_DIR / "fixtures" / f"{name}.json").read_text(encoding="utf-8")):
+                model = apps.get_model(row["model"])
+                stamp_fields = [f for f in STAMP_FIELDS if any(field.name == f for field in model._meta.fields)]
+                key = next((k for k in ("public_id", "slug") if k in row["fields"]), None)
+                if not stamp_fields or key is None:
+                    continue
+                found = model.objects.filter(**{key: row["fields"][key]}).values("pk", *stamp_fields).first()
+                if found:
+                    kept.setdefault(model, {})[found.pop("pk")] = found
+        return kept
 
     def record_baseline_revisions(self):
         """Fixtures load without revisions; give each loaded row a first one, so later edits have a base to diff."""

@@ -1,0 +1,22 @@
+"""gunicorn settings for `make serve` and production (gunicorn -c python:knowledgebase.gunicorn).
+
+Sync workers, two per core plus one: pages are short, database-bound requests,
+and persistent database connections (CONN_MAX_AGE) keep each worker's
+connection open between requests.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "sync"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = 20
+keepalive = 5
+max_requests = 5000
+max_requests_jitter = 500
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "warning").lower()
+wsgi_app = "knowledgebase.wsgi:application"

@@ -1,0 +1,303 @@
+"""Synthetic data for load tests: realistic spreads, deterministic, labelled, removable in one command.
+
+Every row made here is marked: ``is_synthetic`` on events, statistics, actors,
+organisations and sources (figures, participations and links belong to
+synthetic events), and every source is titled "Synthetic source …". Nothing
+here is ever written to fixtures/ or loaded by the demo.
+"""
+
+import datetime
+import random
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from knowledgebase.actors.models import Actor, ActorAlias, ActorKind, Organization, OrganizationKind
+from knowledgebase.core.models import Country, PublicationStatus, Theme
+from knowledgebase.core.search import document_text
+from knowledgebase.displacement.models import Cause, DisplacementStatistic, GeographyScope, Measurement, PopulationType
+from knowledgebase.events.models import Event, EventType, Figure, Measure, Participation, ParticipationRole
+from knowledgebase.sources.claims import summarise_claims
+from knowledgebase.sources.models import Qualifier, Reliability, Source
+
+COUNTRIES = [
+    "UA",
+    "RU",
+    "SY",
+    "SD",
+    "SS",
+    "CD",
+    "AF",
+    "MM",
+    "YE",
+    "SO",
+    "ET",
+    "NG",
+    "ML",
+    "BF",
+    "IQ",
+    "LY",
+    "CO",
+    "VE",
+    "HT",
+    "PS",
+]
+FIRST_DAY = datetime.date(2014, 1, 1)
+LAST_DAY = datetime.date(2025, 12, 31)
+BATCH = 5000
+ROLES = [role for role, _label in ParticipationRole.choices]
+QUALIFIERS = [Qualifier.EXACT] * 6 + [Qualifier.ABOUT, Qualifier.MORE_THAN, Qualifier.UP_TO]
+PUBLIC_ID_PREFIX = "syn"
+
+
+@dataclass
+class Sizes:
+    events: int
+    actors: int = 1000
+    organizations: int = 200
+    sources: int = 500
+
+    @property
+    def statistics(self):
+        return 5 * self.events // 10
+
+
+def synthetic_public_id(kind, number):
+    return f"{PUBLIC_ID_PREFIX}{kind}{number:08d}"
+
+
+class Generator:
+    """Creates the synthetic rows in batches with bulk inserts; ``seed`` makes every run identical."""
+
+    def __init__(self, sizes, seed=20240103, log=None):
+        self.sizes = sizes
+        self.rng = random.Random(seed)
+        self.log = log or (lambda message: None)
+        self.now = timezone.now()
+
+    def run(self):
+        self.countries = list(Country.objects.filter(code__in=COUNTRIES).order_by("code"))
+        self.types = list(EventType.objects.order_by("pk"))
+        self.themes = list(Theme.objects.order_by("pk"))
+        self.measures = list(Measure.objects.order_by("pk"))
+        if not (self.types and self.themes and self.measures):
+            raise RuntimeError("Load the reference data first: manage.py load_demo --reference-only")
+        with transaction.atomic():
+            self.make_organizations()
+            self.make_actors()
+            self.make_sources()
+        start = self.existing(Event)
+        for first in range(start, self.sizes.events, BATCH):
+            with transaction.atomic():
+                self.make_events(first, min(first + BATCH, self.sizes.events))
+            self.log(f"events {min(first + BATCH, self.sizes.events):,}/{self.sizes.events:,}")
+        start = self.existing(DisplacementStatistic)
+        for first in range(start, self.sizes.statistics, BATCH):
+            with transaction.atomic():
+                self.make_statistics(first, min(first + BATCH, self.sizes.statistics))
+        self.log(f"statistics {self.sizes.statistics:,}")
+
+    def existing(self, model):
+        return model.objects.filter(is_synthetic=True).count()
+
+    def make_organizations(self):
+        have = self.existing(Organization)
+        kinds = [kind for kind, _label in OrganizationKind.choices]
+        Organization.objects.bulk_create(
+            [
+                Organization(
+                    name=f"Synthetic organisation {n}",
+                    slug=f"synthetic-organisation-{n}",
+                    kind=self.rng.choice(kinds),
+                    country=self.rng.choice(self.countries),
+                    is_synthetic=True,
+                )
+                for n in range(have, self.sizes.organizations)
+            ],
+            batch_size=BATCH,
+        )
+        self.organizations = list(Organization.objects.filter(is_synthetic=True).order_by("pk"))
+
+    def make_actors(self):
+        have = self.existing(Actor)
+        kinds = [kind for kind, _label in ActorKind.choices]
+        Actor.objects.bulk_create(
+            [
+                Actor(
+                    name=f"Synthetic actor {n}",
+                    slug=f"synthetic-actor-{n}",
+                    kind=self.rng.choice(kinds),
+                    country=self.rng.choice(self.countries),
+                    is_synthetic=True,
+                )
+                for n in range(have, self.sizes.actors)
+            ],
+            batch_size=BATCH,
+        )
+        self.actors = list(Actor.objects.filter(is_synthetic=True).order_by("pk"))
+        if have == 0:
+            ActorAlias.objects.bulk_create(
+                [ActorAlias(actor=actor, name=f"{actor.name} alias", kind="alias") for actor in self.actors[::10]],
+                batch_size=BATCH,
+            )
+        self.aliases = dict(ActorAlias.objects.filter(actor__is_synthetic=True).values_list("actor_id", "name"))
+
+    def make_sources(self):
+        have = self.existing(Source)
+        grades = [grade for grade, _label in Reliability.choices]
+        Source.objects.bulk_create(
+            [
+                Source(
+                    title=f"Synthetic source {n}",
+                    slug=f"synthetic-source-{n}",
+                    kind="report",
+                    publisher=self.rng.choice(self.organizations),
+                    reliability=self.rng.choice(grades),
+                    published_date=self.random_date(),
+                    is_synthetic=True,
+                )
+                for n in range(have, self.sizes.sources)
+            ],
+            batch_size=BATCH,
+        )
+        self.sources = list(Source.objects.filter(is_synthetic=True).order_by("pk"))
+
+    def random_date(self):
+        span = (LAST_DAY - FIRST_DAY).days
+        return FIRST_DAY + datetime.timedelta(days=self.rng.randrange(span))
+
+    def make_events(self, first, last):
+        rng = self.rng
+        events, plans = [], []
+        for n in range(first, last):
+            event_type = rng.choice(self.types)
+            countries = rng.sample(self.countries, rng.choice([1, 1, 2]))
+            participants = rng.sample(self.actors, rng.randint(1, 4))
+            title = f"Synthetic {event_type.name.lower()} in {countries[0].name}, number {n}"
+            summary = f"Synthetic event {n} for load tests: {event_type.name} concerning {countries[0].name}."
+            names = [part for actor in participants for part in (actor.name, self.aliases.get(actor.pk))]
+            events.append(
+                Event(
+                    public_id=synthetic_public_id("e", n),
+                    title=title,
+                    slug=f"synthetic-event-{n}",
+                    event_type=event_type,
+                    start_date=self.random_date(),
+                    date_precision="day",
+                    geo_precision="country",
+                    summary=summary,
+                    status=PublicationStatus.PUBLISHED,
+                    first_published_at=self.now,
+                    search_document=document_text(title, summary, event_type.name, *names),
+                    is_synthetic=True,
+                )
+            )
+            plans.append((countries, participants, rng.sample(self.themes, rng.randint(1, 2)), rng.randint(1, 5)))
+        Event.objects.bulk_create(events, batch_size=BATCH)
+        if connection.vendor != "postgresql":
+            ids = dict(Event.objects.filter(public_id__in=[e.public_id for e in events]).values_list("public_id", "pk"))
+            for event in events:
+                event.pk = ids[event.public_id]
+        self.link_events(events, plans)
+
+    def link_events(self, events, plans):
+        rng = self.rng
+        country_links, theme_links, participations, figures = [], [], [], []
+        disputed = []
+        for event, (countries, participants, themes, figure_count) in zip(events, plans, strict=True):
+            country_links += [Event.countries.through(event_id=event.pk, country_id=c.code) for c in countries]
+            theme_links += [Event.themes.through(event_id=event.pk, theme_id=t.pk) for t in themes]
+            participations += [
+                Participation(event_id=event.pk, actor=actor, role=rng.choice(ROLES)) for actor in participants
+            ]
+            claims = [self.figure(event, n) for n in range(figure_count)]
+            figures += claims
+            by_measure = {}
+            for claim in claims:
+                by_measure.setdefault(claim.measure_id, []).append(claim)
+            if any(summarise_claims(group).is_disputed for group in by_measure.values()):
+                disputed.append(event.pk)
+        Event.countries.through.objects.bulk_create(country_links, batch_size=BATCH)
+        Event.themes.through.objects.bulk_create(theme_links, batch_size=BATCH)
+        Participation.objects.bulk_create(participations, batch_size=BATCH)
+        Figure.objects.bulk_create(figures, batch_size=BATCH)
+        Event.objects.filter(pk__in=disputed).update(has_disputed_figures=True)
+
+    def figure(self, event, n):
+        rng = self.rng
+        value = rng.choice([rng.randint(1, 300), rng.randint(100, 5000), rng.randint(1000, 200000)])
+        by_actor = rng.random() < 0.6
+        return Figure(
+            public_id=f"{event.public_id}f{n}",
+            event_id=event.pk,
+            measure=rng.choice(self.measures),
+            value=value,
+            qualifier=rng.choice(QUALIFIERS),
+            claimant_actor=rng.choice(self.actors) if by_actor else None,
+            claimant_organization=None if by_actor else rng.choice(self.organizations),
+            source=rng.choice(self.sources),
+            as_of_date=event.start_date,
+        )
+
+    def make_statistics(self, first, last):
+        rng = self.rng
+        types = [value for value, _label in PopulationType.choices]
+        causes = [value for value, _label in Cause.choices]
+        rows = []
+        for n in range(first, last):
+            origin, host = rng.choice(self.countries), rng.choice(self.countries)
+            measurement = rng.choice([Measurement.STOCK, Measurement.STOCK, Measurement.FLOW])
+            as_of = self.random_date()
+            rows.append(
+                DisplacementStatistic(
+                    public_id=synthetic_public_id("s", n),
+                    title=f"Synthetic statistic {n}",
+                    population_type=rng.choice(types),
+                    cause=rng.choice(causes),
+                    measurement=measurement,
+                    origin_scope=GeographyScope.COUNTRY,
+                    origin_country=origin,
+                    host_scope=GeographyScope.COUNTRY,
+                    host_country=host,
+                    value=rng.randint(100, 5_000_000),
+                    qualifier=Qualifier.EXACT,
+                    as_of_date=as_of if measurement == Measurement.STOCK else None,
+                    period_start=None if measurement == Measurement.STOCK else as_of.replace(month=1, day=1),
+                    period_end=None if measurement == Measurement.STOCK else as_of,
+                    claimant_organization=rng.choice(self.organizations),
+                    source=rng.choice(self.sources),
+                    status=PublicationStatus.PUBLISHED,
+                    first_published_at=self.now,
+                    is_synthetic=True,
+                )
+            )
+        DisplacementStatistic.objects.bulk_create(rows, batch_size=BATCH)
+
+
+def remove_synthetic():
+    """Delete every synthetic row (and what belongs to it), fastest first; returns counts per table."""
+    from knowledgebase.events.models import Citation
+
+    events = Event.objects.filter(is_synthetic=True)
+    steps = [
+        ("figures", Figure.objects.filter(event__in=events.values("pk"))),
+        ("participations", Participation.objects.filter(event__in=events.values("pk"))),
+        ("citations", Citation.objects.filter(event__in=events.values("pk"))),
+        ("event countries", Event.countries.through.objects.filter(event__in=events.values("pk"))),
+        ("event themes", Event.themes.through.objects.filter(event__in=events.values("pk"))),
+        ("related events", Event.related_events.through.objects.filter(from_event__in=events.values("pk"))),
+        ("related events (reverse)", Event.related_events.through.objects.filter(to_event__in=events.values("pk"))),
+        ("events", events),
+        ("statistics", DisplacementStatistic.objects.filter(is_synthetic=True)),
+        ("sources", Source.objects.filter(is_synthetic=True)),
+        ("aliases", ActorAlias.objects.filter(actor__is_synthetic=True)),
+        ("actors", Actor.objects.filter(is_synthetic=True)),
+        ("organisations", Organization.objects.filter(is_synthetic=True)),
+    ]
+    counts = {}
+    with transaction.atomic():
+        for label, queryset in steps:
+            # Raw deletes skip per-row signals (search documents, dispute flags): only synthetic rows go.
+            counts[label] = queryset._raw_delete(queryset.db)
+    return counts

@@ -1,0 +1,175 @@
+"""Row invariants of displacement statistics, on both paths: model validation and the database."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from tests.factories import ActorFactory, OrganizationFactory, SourceFactory, StatisticFactory, country
+
+
+def field_values(instance):
+    return {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields}
+
+
+def create_like(instance):
+    """``objects.create()`` with the values of an unsaved instance."""
+    values = {name: value for name, value in field_values(instance).items() if name != "id"}
+    with transaction.atomic():
+        return type(instance).objects.create(**values)
+
+
+def assert_refused(instance, message, *, field="__all__", constraint=None):
+    """Both paths refuse ``instance``: model validation with ``message`` and the database's constraint."""
+    with pytest.raises(ValidationError) as validation:
+        instance.full_clean()
+    assert message in validation.value.message_dict.get(field, []), validation.value.message_dict
+
+    with pytest.raises(IntegrityError) as database:
+        create_like(instance)
+    if constraint:
+        assert constraint in str(database.value)
+
+
+def assert_accepted(instance):
+    instance.full_clean()
+    return create_like(instance)
+
+
+def statistic(**fields):
+    """An unsaved, valid statistic (refugees worldwide, as of a date) whose related rows exist."""
+    return StatisticFactory.build(
+        **{"claimant_organization": OrganizationFactory(), "source": SourceFactory(), **fields}
+    )
+
+
+def test_a_valid_statistic_is_accepted(db):
+    assert_accepted(statistic())
+
+
+def test_statistic_value_cannot_be_negative(db):
+    negative = statistic(value=-1)
+
+    with pytest.raises(ValidationError) as field_error:
+        negative.full_clean()
+    with pytest.raises(ValidationError) as constraint_error:
+        negative.validate_constraints()
+    with pytest.raises(IntegrityError):
+        create_like(negative)
+
+    assert "value" in field_error.value.message_dict
+    assert "A count cannot be negative." in constraint_error.value.messages
+
+
+def test_statistic_low_bound_cannot_exceed_the_high_bound(db):
+    assert_refused(
+        statistic(value=110_000_000, low=120_000_000, high=115_000_000),
+        "The low bound cannot be greater than the high bound.",
+    )
+
+
+def test_statistic_low_bound_cannot_exceed_the_value(db):
+    assert_refused(
+        statistic(value=110_000_000, low=120_000_000),
+        "The low bound cannot be greater than the value.",
+        constraint="statistic_low_not_above_value",
+    )
+
+
+def test_statistic_high_bound_cannot_be_below_the_value(db):
+    assert_refused(
+        statistic(value=110_000_000, high=100_000_000),
+        "The high bound cannot be less than the value.",
+        constraint="statistic_high_not_below_value",
+    )
+
+
+def test_statistic_has_one_claimant_not_two(db):
+    assert_refused(
+        statistic(claimant_actor=ActorFactory()),
+        "Say who claims the number: one actor or one organisation, not both.",
+        constraint="statistic_one_claimant",
+    )
+
+
+def test_statistic_needs_a_claimant(db):
+    assert_refused(
+        statistic(claimant_organization=None),
+        "Say who claims the number: one actor or one organisation.",
+        field="claimant_actor",
+        constraint="statistic_one_claimant",
+    )
+
+
+def test_ranked_statistic_gives_the_reason(db):
+    assert_refused(
+        statistic(rank="deprecated", rank_reason=""),
+        "A preferred or deprecated claim needs the reason for its rank.",
+        constraint="statistic_rank_has_reason",
+    )
+
+
+@pytest.mark.parametrize("side", ["origin", "host"])
+def test_country_scope_names_the_country(db, side):
+    assert_refused(
+        statistic(**{f"{side}_scope": "country", f"{side}_country": None}),
+        "Choose the country, or change the scope.",
+        constraint=f"statistic_{side}_country_given",
+    )
+    assert_accepted(statistic(**{f"{side}_scope": "country", f"{side}_country": country("UA")}))
+
+
+@pytest.mark.parametrize("side", ["origin", "host"])
+def test_region_scope_names_the_region(db, side):
+    assert_refused(
+        statistic(**{f"{side}_scope": "region", f"{side}_region": ""}),
+        "Name the region, or change the scope.",
+        constraint=f"statistic_{side}_region_given",
+    )
+    assert_accepted(statistic(**{f"{side}_scope": "region", f"{side}_region": "Sahel"}))
+
+
+def test_period_cannot_end_before_it_starts(db):
+    assert_refused(
+        statistic(
+            measurement="flow",
+            period_start=datetime.date(2023, 1, 1),
+            period_end=datetime.date(2022, 12, 31),
+        ),
+        "The period cannot end before it starts.",
+        constraint="statistic_period_end_not_before_start",
+    )
+
+
+def test_period_may_be_a_single_day_or_open(db):
+    day = datetime.date(2023, 6, 30)
+
+    assert_accepted(statistic(measurement="flow", period_start=day, period_end=day))
+    assert_accepted(statistic(measurement="flow", period_start=day, period_end=None))
+
+
+def test_statistic_public_id_is_unique(db):
+    existing = StatisticFactory()
+
+    with pytest.raises(ValidationError) as excinfo:
+        statistic(public_id=existing.public_id).full_clean()
+    with pytest.raises(IntegrityError):
+        create_like(statistic(public_id=existing.public_id))
+
+    assert "public_id" in excinfo.value.message_dict
+
+
+def test_a_stock_has_no_rate(db):
+    with pytest.raises(ValidationError) as excinfo:
+        statistic(measurement="stock", rate_period="year").full_clean()
+
+    assert "rate_period" in excinfo.value.message_dict
+
+
+def test_a_statistic_says_as_of_when(db):
+    with pytest.raises(ValidationError) as excinfo:
+        statistic(as_of_date=None, period_end=None, as_of_note="").full_clean()
+
+    assert "as_of_note" in excinfo.value.message_dict
+    assert_accepted(statistic(as_of_date=None, as_of_note="Undated page: 'currently'."))
