@@ -185,6 +185,7 @@ SITE_NAME = os.environ.get("SITE_NAME", "Displacement and POW Knowledge Base")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 EVENTS_PER_PAGE = 25
+COUNT_CAP = 10_000  # lists count exactly up to here, then say "more than"
 
 # Spreadsheet import in the admin: whoever may add rows may import them (as drafts); one bad
 # row rolls the whole file back.

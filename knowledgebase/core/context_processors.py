@@ -2,5 +2,5 @@ from django.conf import settings
 
 
 def site(request):
-    """The site's name, for the header, titles and citations."""
-    return {"SITE_NAME": settings.SITE_NAME}
+    """The site's name (header, titles, citations) and the count cap of lists."""
+    return {"SITE_NAME": settings.SITE_NAME, "COUNT_CAP": settings.COUNT_CAP}

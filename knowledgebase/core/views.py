@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 
 from knowledgebase.core.models import PUBLIC_STATUSES
 
@@ -16,7 +17,23 @@ def visible_to(request, queryset):
     return queryset.filter(status__in=PUBLIC_STATUSES)
 
 
+class CappedPaginator(Paginator):
+    """Counts at most ``COUNT_CAP`` + 1 rows: an exact count of a million rows costs more than the page.
+
+    Beyond the cap the page says "more than 10,000" and offers the pages up to it; a reader narrows
+    the filters (or downloads the rows) to go further.
+    """
+
+    @cached_property
+    def count(self):
+        return self.object_list[: settings.COUNT_CAP + 1].count()
+
+    @property
+    def is_capped(self):
+        return self.count > settings.COUNT_CAP
+
+
 def paginate(request, queryset, per_page=None):
     """A page of ``queryset``; a bad or out-of-range ``page`` falls back calmly to the first or last page."""
-    paginator = Paginator(queryset, per_page or settings.EVENTS_PER_PAGE)
+    paginator = CappedPaginator(queryset, per_page or settings.EVENTS_PER_PAGE)
     return paginator.get_page(request.GET.get("page"))
