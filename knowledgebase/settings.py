@@ -187,6 +187,10 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 EVENTS_PER_PAGE = 25
 COUNT_CAP = 10_000  # lists count exactly up to here, then say "more than"
 
+# Benchmarks only (benchmarks/run.py): mounts /_bench/floor/<scenario>/, which runs captured SQL.
+BENCH_FLOOR = env_bool("BENCH_FLOOR", False) and not DEBUG
+BENCH_QUERIES_FILE = os.environ.get("BENCH_QUERIES_FILE", "")
+
 # Spreadsheet import in the admin: whoever may add rows may import them (as drafts); one bad
 # row rolls the whole file back.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
@@ -25,3 +26,8 @@ urlpatterns = [
 ]
 
 handler404 = "knowledgebase.pages.views.not_found"
+
+if settings.BENCH_FLOOR and settings.BENCH_QUERIES_FILE:
+    from knowledgebase.pages.bench import floor
+
+    urlpatterns.insert(0, path("_bench/floor/<slug:scenario>/", floor))

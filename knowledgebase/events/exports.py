@@ -199,7 +199,7 @@ FIGURES = Export(
 
 
 def _exchange_rows(queryset):
-    for row in exchange_rows(queryset):
+    for row in exchange_rows(queryset.iterator(chunk_size=CHUNK_SIZE)):
         sequence = row.sequence.summary.preferred.value if row.sequence and row.sequence.summary.preferred else None
         for code, group in sorted(row.sides.items()):
             value, lowest = estimate(group)

@@ -3,10 +3,11 @@
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Max, Min, Prefetch, Q
+from django.db.models.functions import Coalesce, Least
 
 from knowledgebase.events.models import Citation, Event, Figure, MeasureKind, Participation, ParticipationRole
-from knowledgebase.sources.claims import summarise_claims
+from knowledgebase.sources.claims import DEPRECATED, PREFERRED, summarise_claims
 
 PRISONER_EXCHANGE = "prisoner-exchange"
 
@@ -111,32 +112,62 @@ def exchange_rows(events):
     return rows
 
 
+def exchange_prefetches():
+    """What a tracker row shows: countries, attributed figures and mediators."""
+    return [
+        "countries",
+        Prefetch("figures", queryset=Figure.objects.with_attribution().order_by("measure__position", "id")),
+        Prefetch(
+            "participations",
+            queryset=Participation.objects.filter(role=ParticipationRole.MEDIATOR).select_related(
+                "actor", "organization"
+            ),
+        ),
+    ]
+
+
 def exchange_queryset(base):
     return (
         base.filter(event_type__slug=PRISONER_EXCHANGE)
-        .prefetch_related(
-            "countries",
-            Prefetch("figures", queryset=Figure.objects.with_attribution().order_by("measure__position", "id")),
-            Prefetch(
-                "participations",
-                queryset=Participation.objects.filter(role=ParticipationRole.MEDIATOR).select_related(
-                    "actor", "organization"
-                ),
-            ),
-        )
+        .prefetch_related(*exchange_prefetches())
         .order_by("start_date", "id")
     )
 
 
-def cumulative_returns(rows, countries):
-    """Per side, the running total of people returned after each exchange: [(date, total), …]."""
-    series = {}
-    for country in countries:
-        total, points = 0, []
-        for row in rows:
-            value, _lowest = estimate(row.sides.get(country.code))
-            if value is not None:
-                total += value
-                points.append((row.event.start_date, total))
-        series[country] = points
-    return series
+def cumulative_returns(exchanges, max_points=400):
+    """Per side (country code), the running total of people returned: [(date, total), …] in date order.
+
+    Computed in the database, one row per exchange and side: the preferred claim where there is one,
+    else the lowest number claimed (the tracker's rule, see ``estimate``). Long series are thinned to
+    month ends so a chart of thousands of exchanges stays readable.
+    """
+    rows = (
+        Figure.objects.filter(event__in=exchanges.values("pk"), measure__kind=MeasureKind.RETURNED)
+        .exclude(rank=DEPRECATED)
+        .values("event_id", "event__start_date", "measure__country_id")
+        .annotate(
+            best=Max("value", filter=Q(rank=PREFERRED)),
+            lowest=Min(Least("value", Coalesce("low", "value"))),
+        )
+        .order_by("event__start_date", "event_id")
+    )
+    totals, series = {}, {}
+    for row in rows:
+        code = row["measure__country_id"]
+        totals[code] = totals.get(code, 0) + (row["best"] if row["best"] is not None else row["lowest"])
+        points = series.setdefault(code, [])
+        day = row["event__start_date"]
+        if points and points[-1][0] == day:
+            points[-1] = (day, totals[code])
+        else:
+            points.append((day, totals[code]))
+    return {code: _thin(points, max_points) for code, points in series.items()}
+
+
+def _thin(points, max_points):
+    if len(points) <= max_points:
+        return points
+    by_month = {}
+    for day, total in points:
+        by_month[(day.year, day.month)] = (day, total)
+    return list(by_month.values())

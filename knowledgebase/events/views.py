@@ -1,5 +1,6 @@
 """Public event pages: the filtered list and the event page."""
 
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -15,14 +16,18 @@ from knowledgebase.events.exports import EVENTS, EXCHANGES, FIGURES
 from knowledgebase.events.filters import EventFilter
 from knowledgebase.events.models import Event
 from knowledgebase.events.selectors import (
+    PRISONER_EXCHANGE,
     cumulative_returns,
     estimate,
     event_detail_queryset,
+    exchange_prefetches,
     exchange_queryset,
     exchange_rows,
     figures_by_measure,
     sources_of,
 )
+
+EXCHANGES_PER_PAGE = 50
 
 
 def filtered_events(request, queryset=None):
@@ -94,12 +99,18 @@ def event_detail(request, key):
 
 def pow_exchanges(request):
     """Every published prisoner exchange in date order, with a cumulative chart of people returned."""
-    filterset = filtered_events(request, exchange_queryset(Event.objects.published()))
+    exchanges = Event.objects.published().filter(event_type__slug=PRISONER_EXCHANGE)
+    filterset = filtered_events(request, exchanges)
     valid = not filterset.is_bound or filterset.is_valid()
-    rows = exchange_rows(filterset.qs.order_by("start_date", "id") if valid else Event.objects.none())
-    codes = sorted({code for row in rows for code in row.sides})
-    countries = list(Country.objects.filter(code__in=codes).order_by("name"))
-    series = cumulative_returns(rows, countries)
+    selected = filterset.qs.order_by("start_date", "id") if valid else Event.objects.none()
+    page = paginate(request, selected, EXCHANGES_PER_PAGE)
+    prefetch_related_objects(page.object_list, *exchange_prefetches())
+    rows = exchange_rows(page.object_list)
+    series = cumulative_returns(selected)
+    countries = list(
+        Country.objects.filter(code__in={*series, *(c for row in rows for c in row.sides)}).order_by("name")
+    )
+    named = {country: series.get(country.code, []) for country in countries}
     chart = step_chart(
         "pow-cumulative",
         _("People returned to each side, cumulative"),
@@ -107,7 +118,7 @@ def pow_exchanges(request):
             "Running total of people returned in published exchanges, by the side they returned to, "
             "using each exchange's best estimate."
         ),
-        {country.name: points for country, points in series.items()},
+        {country.name: points for country, points in named.items()},
     )
     table = [
         (row, [(country, row.sides.get(country.code), *estimate(row.sides.get(country.code))) for country in countries])
@@ -115,9 +126,10 @@ def pow_exchanges(request):
     ]
     context = {
         "rows": table,
+        "page_obj": page,
         "countries": countries,
         "chart": chart,
-        "series": series,
+        "series": named,
         "form": filterset.form,
         "is_valid": valid,
         "downloads": [(_("Exchanges"), "events:exchange-export")],
