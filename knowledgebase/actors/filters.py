@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from knowledgebase.actors.models import Actor, ActorKind, Organization, OrganizationKind
 from knowledgebase.core.models import Country
+from knowledgebase.core.widgets import FastSelectMultiple
 
 
 class NameSearchFilter(django_filters.CharFilter):
@@ -18,9 +19,13 @@ class NameSearchFilter(django_filters.CharFilter):
 
 class ActorFilter(django_filters.FilterSet):
     q = NameSearchFilter()
-    kind = django_filters.MultipleChoiceFilter(label=_("Kind"), choices=ActorKind.choices)
+    kind = django_filters.MultipleChoiceFilter(label=_("Kind"), choices=ActorKind.choices, widget=FastSelectMultiple)
     country = django_filters.ModelMultipleChoiceFilter(
-        label=_("Country"), field_name="country", to_field_name="code", queryset=Country.objects.all()
+        label=_("Country"),
+        field_name="country",
+        to_field_name="code",
+        queryset=Country.objects.all(),
+        widget=FastSelectMultiple,
     )
 
     class Meta:
@@ -30,9 +35,15 @@ class ActorFilter(django_filters.FilterSet):
 
 class OrganizationFilter(django_filters.FilterSet):
     q = NameSearchFilter()
-    kind = django_filters.MultipleChoiceFilter(label=_("Kind"), choices=OrganizationKind.choices)
+    kind = django_filters.MultipleChoiceFilter(
+        label=_("Kind"), choices=OrganizationKind.choices, widget=FastSelectMultiple
+    )
     country = django_filters.ModelMultipleChoiceFilter(
-        label=_("Country"), field_name="country", to_field_name="code", queryset=Country.objects.all()
+        label=_("Country"),
+        field_name="country",
+        to_field_name="code",
+        queryset=Country.objects.all(),
+        widget=FastSelectMultiple,
     )
 
     class Meta:

@@ -27,9 +27,15 @@ class Column:
     hxl: str
     description: str
     value: object  # callable(row) -> str | int | date | list | bool | None
+    multi: bool = False  # a '; '-joined string that JSON gives as an array
 
     def read(self, row):
         return self.value(row)
+
+
+def key(name):
+    """A column reader for rows that are dicts (querysets' values())."""
+    return lambda row: row[name]
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,8 @@ class _Echo:
 
 
 def csv_cell(value):
+    if type(value) is str:
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -64,7 +72,9 @@ def csv_cell(value):
     return str(value)
 
 
-def json_value(value):
+def json_value(value, multi=False):
+    if multi:
+        return value.split(MULTI_VALUE_SEPARATOR) if value else []
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).isoformat(timespec="seconds")
     if isinstance(value, datetime.date):
@@ -81,8 +91,9 @@ def csv_lines(export, queryset):
     writer = csv.writer(_Echo())
     yield writer.writerow([column.name for column in export.columns])
     yield writer.writerow([column.hxl for column in export.columns])
+    readers = [column.value for column in export.columns]
     for row in export.rows(queryset):
-        yield writer.writerow([csv_cell(column.read(row)) for column in export.columns])
+        yield writer.writerow([csv_cell(read(row)) for read in readers])
 
 
 def json_chunks(export, queryset):
@@ -90,7 +101,7 @@ def json_chunks(export, queryset):
     yield "["
     first = True
     for row in export.rows(queryset):
-        record = {column.name: json_value(column.read(row)) for column in export.columns}
+        record = {column.name: json_value(column.read(row), column.multi) for column in export.columns}
         yield ("" if first else ",") + "\n" + json.dumps(record, ensure_ascii=False)
         first = False
     yield "\n]\n"

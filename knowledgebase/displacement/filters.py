@@ -1,13 +1,13 @@
 """The FilterSet behind /displacement/ (page, exports and API)."""
 
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from knowledgebase.core.models import Country
+from knowledgebase.core.widgets import FastCheckboxSelectMultiple, FastSelectMultiple
 from knowledgebase.displacement.models import (
     Cause,
     DisplacementStatistic,
@@ -30,7 +30,7 @@ class GeographyFilter(django_filters.MultipleChoiceFilter):
 
     def __init__(self, side, **kwargs):
         self.side = side
-        super().__init__(choices=geography_choices, method=self.filter_geography, **kwargs)
+        super().__init__(choices=geography_choices, method=self.filter_geography, widget=FastSelectMultiple, **kwargs)
 
     def filter_geography(self, queryset, name, values):
         if not values:
@@ -43,13 +43,13 @@ class GeographyFilter(django_filters.MultipleChoiceFilter):
 
 class StatisticFilter(django_filters.FilterSet):
     population_type = django_filters.MultipleChoiceFilter(
-        label=_("Population type"), choices=PopulationType.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Population type"), choices=PopulationType.choices, widget=FastCheckboxSelectMultiple
     )
     cause = django_filters.MultipleChoiceFilter(
-        label=_("Cause"), choices=Cause.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Cause"), choices=Cause.choices, widget=FastCheckboxSelectMultiple
     )
     measurement = django_filters.MultipleChoiceFilter(
-        label=_("Stock or flow"), choices=Measurement.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Stock or flow"), choices=Measurement.choices, widget=FastCheckboxSelectMultiple
     )
     origin = GeographyFilter("origin", label=_("Origin"))
     host = GeographyFilter("host", label=_("Host"))

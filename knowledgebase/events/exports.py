@@ -5,122 +5,158 @@ with the same GET parameters.
 """
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import CharField, F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, Concat
 from django.utils.translation import gettext_lazy as _
 
-from knowledgebase.core.exports import CHUNK_SIZE, Column, Export
-from knowledgebase.events.models import Citation, Figure, Participation
-from knowledgebase.events.selectors import estimate, exchange_rows, figures_by_measure
+from knowledgebase.core.db import StringAgg  # noqa: F401 - also registers the any_of lookup
+from knowledgebase.core.exports import CHUNK_SIZE, MULTI_VALUE_SEPARATOR, Column, Export, key
+from knowledgebase.events.models import Citation, Event, Figure, Participation
+from knowledgebase.events.selectors import estimate, exchange_rows
 
 
-def absolute(path):
-    return settings.SITE_URL + path
+def absolute(public_id):
+    return f"{settings.SITE_URL}/events/{public_id}/"
+
+
+PARTICIPANT = Concat("actor__name", Value(" ("), "role", Value(")"), output_field=CharField())
+ORGANIZATION_PARTICIPANT = Concat("organization__name", Value(" ("), "role", Value(")"), output_field=CharField())
 
 
 def _event_rows(queryset):
-    rows = queryset.select_related("event_type__category").prefetch_related(
-        "countries",
-        "themes",
-        Prefetch("participations", queryset=Participation.objects.select_related("actor", "organization")),
-        Prefetch("citations", queryset=Citation.objects.select_related("source")),
-        Prefetch("figures", queryset=Figure.objects.with_attribution().order_by("measure__position", "id")),
+    """Plain rows: the events in chunks, and for each chunk their countries, themes, participants and
+    sources in one query each (no model instances, no per-row query)."""
+    rows = (
+        queryset.annotate(type_slug=F("event_type__slug"), category_slug=F("event_type__category__slug"))
+        .values("pk", *EVENT_FIELDS)
+        .iterator(chunk_size=CHUNK_SIZE)
     )
-    return rows.iterator(chunk_size=CHUNK_SIZE)
+    for chunk in batched(rows, CHUNK_SIZE):
+        ids = [row["pk"] for row in chunk]
+        related = {
+            "country_codes": grouped(Event.countries.through.objects.filter(event_id__any_of=ids), "country_id"),
+            "theme_slugs": grouped(Event.themes.through.objects.filter(event_id__any_of=ids), "theme__slug"),
+            "actor_names": grouped(
+                Participation.objects.filter(event_id__any_of=ids, actor__isnull=False), PARTICIPANT
+            ),
+            "organization_names": grouped(
+                Participation.objects.filter(event_id__any_of=ids, organization__isnull=False), ORGANIZATION_PARTICIPANT
+            ),
+            "source_titles": grouped(Citation.objects.filter(event_id__any_of=ids), "source__title"),
+        }
+        for row in chunk:
+            for name, values in related.items():
+                row[name] = MULTI_VALUE_SEPARATOR.join(values.get(row["pk"], ()))
+            yield row
 
 
-def _participants(event, kind):
-    return [
-        f"{p.participant.name} ({p.role})"
-        for p in event.participations.all()
-        if (p.actor_id if kind == "actor" else p.organization_id)
-    ]
+def grouped(queryset, value):
+    """{event id: [values…]} for the rows of ``queryset``, in id order."""
+    result = {}
+    expression = value if isinstance(value, str) else None
+    rows = (
+        queryset.values_list("event_id", expression)
+        if expression
+        else queryset.annotate(text=value).values_list("event_id", "text")
+    )
+    for event_id, text in rows.order_by("event_id", "pk"):
+        result.setdefault(event_id, []).append(text)
+    return result
 
 
-def _figure_summary(event):
-    lines = []
-    for group in figures_by_measure(event.figures.all()):
-        summary = group.summary
-        best = summary.preferred
-        text = f"{group.measure.name}: " + (f"{best.value} ({best.claimant})" if best else "no best estimate")
-        if summary.is_disputed:
-            text += f", disputed {summary.low}-{summary.high}"
-        lines.append(text)
-    return lines
+def batched(iterable, size):
+    batch = []
+    for item in iterable:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
+
+EVENT_FIELDS = [
+    "public_id",
+    "title",
+    "start_date",
+    "end_date",
+    "date_precision",
+    "date_note",
+    "type_slug",
+    "category_slug",
+    "region",
+    "place_name",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "has_disputed_figures",
+    "summary",
+    "first_published_at",
+    "updated_at",
+]
 
 EVENT_COLUMNS = (
-    Column("id", "#event+id", _("Public identifier of the event; part of its permalink."), lambda e: e.public_id),
-    Column("url", "#meta+url", _("Permalink of the event page."), lambda e: absolute(e.get_absolute_url())),
-    Column("title", "#event+name", _("Title of the event."), lambda e: e.title),
-    Column(
-        "date_start", "#date+start", _("Start date, ISO 8601; read it with date_precision."), lambda e: e.start_date
-    ),
-    Column("date_end", "#date+end", _("End date, ISO 8601, if any."), lambda e: e.end_date),
+    Column("id", "#event+id", _("Public identifier of the event; part of its permalink."), key("public_id")),
+    Column("url", "#meta+url", _("Permalink of the event page."), lambda row: absolute(row["public_id"])),
+    Column("title", "#event+name", _("Title of the event."), key("title")),
+    Column("date_start", "#date+start", _("Start date, ISO 8601; read it with date_precision."), key("start_date")),
+    Column("date_end", "#date+end", _("End date, ISO 8601, if any."), key("end_date")),
     Column(
         "date_precision",
         "#date+precision",
         _("How precisely the date is known: day, week, month, season, year or approximate."),
-        lambda e: e.date_precision,
+        key("date_precision"),
     ),
-    Column("date_note", "#date+note", _("How the source dates the event when it is vague."), lambda e: e.date_note),
-    Column("event_type", "#event+type", _("Event type (slug of the taxonomy)."), lambda e: e.event_type.slug),
-    Column("category", "#event+category", _("Category of the event type."), lambda e: e.event_type.category.slug),
+    Column("date_note", "#date+note", _("How the source dates the event when it is vague."), key("date_note")),
+    Column("event_type", "#event+type", _("Event type (slug of the taxonomy)."), key("type_slug")),
+    Column("category", "#event+category", _("Category of the event type."), key("category_slug")),
     Column(
         "country_codes",
         "#country+code",
         _("ISO 3166-1 alpha-2 codes of every country the event concerns, separated by '; '."),
-        lambda e: [c.code for c in e.countries.all()],
+        key("country_codes"),
+        multi=True,
     ),
-    Column("region", "#adm1+name", _("Region, oblast or province."), lambda e: e.region),
-    Column("place", "#loc+name", _("Place name."), lambda e: e.place_name),
-    Column("latitude", "#geo+lat", _("Latitude (WGS 84), if known."), lambda e: e.latitude),
-    Column("longitude", "#geo+lon", _("Longitude (WGS 84), if known."), lambda e: e.longitude),
+    Column("region", "#adm1+name", _("Region, oblast or province."), key("region")),
+    Column("place", "#loc+name", _("Place name."), key("place_name")),
+    Column("latitude", "#geo+lat", _("Latitude (WGS 84), if known."), key("latitude")),
+    Column("longitude", "#geo+lon", _("Longitude (WGS 84), if known."), key("longitude")),
     Column(
         "geo_precision",
         "#geo+precision",
         _("How precise the location is: exact, near, region or country."),
-        lambda e: e.geo_precision,
+        key("geo_precision"),
     ),
     Column(
         "actors",
         "#actor+name",
         _("Actors taking part, each with their role in brackets."),
-        lambda e: _participants(e, "actor"),
+        key("actor_names"),
+        multi=True,
     ),
     Column(
         "organizations",
         "#org+name",
         _("Organisations taking part, each with their role in brackets."),
-        lambda e: _participants(e, "organization"),
+        key("organization_names"),
+        multi=True,
     ),
-    Column("themes", "#meta+theme", _("Themes (slugs)."), lambda e: [t.slug for t in e.themes.all()]),
-    Column(
-        "figures",
-        "#affected+summary",
-        _("For each measure, the best estimate and who claims it, and the range where claims are disputed."),
-        _figure_summary,
-    ),
+    Column("themes", "#meta+theme", _("Themes (slugs)."), key("theme_slugs"), multi=True),
     Column(
         "disputed",
         "#meta+disputed",
-        _("true when some measure's claims contradict each other."),
-        lambda e: e.has_disputed_figures,
+        _("true when some measure's claims contradict each other; the figures download has every claim."),
+        key("has_disputed_figures"),
     ),
-    Column("summary", "#description", _("Summary of the event."), lambda e: e.summary),
-    Column("sources", "#meta+source", _("Titles of the sources that report the event."), lambda e: _source_titles(e)),
+    Column("summary", "#description", _("Summary of the event."), key("summary")),
     Column(
-        "first_published",
-        "#date+published",
-        _("When the record was first published here."),
-        lambda e: e.first_published_at,
+        "sources", "#meta+source", _("Titles of the sources that report the event."), key("source_titles"), multi=True
     ),
-    Column("last_changed", "#date+updated", _("When the record last changed."), lambda e: e.updated_at),
+    Column(
+        "first_published", "#date+published", _("When the record was first published here."), key("first_published_at")
+    ),
+    Column("last_changed", "#date+updated", _("When the record last changed."), key("updated_at")),
 )
-
-
-def _source_titles(event):
-    return [c.source.title for c in event.citations.all()]
-
 
 EVENTS = Export(
     "events",
@@ -134,59 +170,95 @@ EVENTS = Export(
 def _figure_rows(events):
     figures = (
         Figure.objects.filter(event__in=events.values("pk"))
-        .with_attribution()
-        .select_related("event")
-        .prefetch_related("event__countries")
+        .annotate(
+            event_public_id=F("event__public_id"),
+            event_title=F("event__title"),
+            event_start_date=F("event__start_date"),
+            event_date_precision=F("event__date_precision"),
+            country_codes=_figure_countries(),
+            measure_slug=F("measure__slug"),
+            measure_name=F("measure__name"),
+            claimant=Coalesce("claimant_actor__name", "claimant_organization__name"),
+            source_title=F("source__title"),
+            source_url=F("source__url"),
+            source_reliability=F("source__reliability"),
+        )
         .order_by("-event__start_date", "event_id", "measure__position", "id")
+        .values(*FIGURE_FIELDS)
     )
     return figures.iterator(chunk_size=CHUNK_SIZE)
 
 
+def _figure_countries():
+    return Subquery(
+        Event.countries.through.objects.filter(event=OuterRef("event_id"))
+        .order_by()
+        .values("event")
+        .annotate(joined=StringAgg("country_id"))
+        .values("joined")[:1]
+    )
+
+
+FIGURE_FIELDS = [
+    "public_id",
+    "event_public_id",
+    "event_title",
+    "event_start_date",
+    "event_date_precision",
+    "country_codes",
+    "measure_slug",
+    "measure_name",
+    "value",
+    "qualifier",
+    "low",
+    "high",
+    "rank",
+    "rank_reason",
+    "claimant",
+    "as_of_date",
+    "source_title",
+    "source_url",
+    "source_reliability",
+    "excerpt",
+]
+
 FIGURE_COLUMNS = (
-    Column("figure_id", "#meta+id", _("Public identifier of the figure."), lambda f: f.public_id),
-    Column(
-        "event_id", "#event+id", _("Public identifier of the event the figure is about."), lambda f: f.event.public_id
-    ),
-    Column("event_title", "#event+name", _("Title of the event."), lambda f: f.event.title),
-    Column("date_start", "#date+start", _("Start date of the event, ISO 8601."), lambda f: f.event.start_date),
-    Column("date_precision", "#date+precision", _("Precision of the event's date."), lambda f: f.event.date_precision),
+    Column("figure_id", "#meta+id", _("Public identifier of the figure."), key("public_id")),
+    Column("event_id", "#event+id", _("Public identifier of the event the figure is about."), key("event_public_id")),
+    Column("event_title", "#event+name", _("Title of the event."), key("event_title")),
+    Column("date_start", "#date+start", _("Start date of the event, ISO 8601."), key("event_start_date")),
+    Column("date_precision", "#date+precision", _("Precision of the event's date."), key("event_date_precision")),
     Column(
         "country_codes",
         "#country+code",
         _("ISO 3166-1 alpha-2 codes of the event's countries."),
-        lambda f: [c.code for c in f.event.countries.all()],
+        key("country_codes"),
+        multi=True,
     ),
-    Column("measure", "#indicator+code", _("What the figure counts (slug)."), lambda f: f.measure.slug),
-    Column("measure_name", "#indicator+name", _("What the figure counts, in words."), lambda f: f.measure.name),
-    Column("value", "#affected+num", _("The number as the source states it."), lambda f: f.value),
+    Column("measure", "#indicator+code", _("What the figure counts (slug)."), key("measure_slug")),
+    Column("measure_name", "#indicator+name", _("What the figure counts, in words."), key("measure_name")),
+    Column("value", "#affected+num", _("The number as the source states it."), key("value")),
     Column(
         "qualifier",
         "#affected+qualifier",
         _("How to read the value: exact, more-than, at-least, less-than, up-to or about."),
-        lambda f: f.qualifier,
+        key("qualifier"),
     ),
-    Column("low", "#affected+min", _("Low bound, if the source gives one."), lambda f: f.low),
-    Column("high", "#affected+max", _("High bound, if the source gives one."), lambda f: f.high),
-    Column("rank", "#meta+rank", _("preferred (best estimate), normal or deprecated."), lambda f: f.rank),
-    Column(
-        "rank_reason", "#meta+rank+reason", _("Why the figure is preferred or deprecated."), lambda f: f.rank_reason
-    ),
-    Column(
-        "claimant",
-        "#actor+claimant+name",
-        _("Who claims the number (actor or organisation)."),
-        lambda f: f.claimant.name,
-    ),
-    Column("as_of", "#date+reported", _("Date the number refers to, ISO 8601."), lambda f: f.as_of_date),
-    Column("source", "#meta+source", _("Title of the source that reports the claim."), lambda f: f.source.title),
-    Column("source_url", "#meta+source+url", _("Address of the source, if recorded."), lambda f: f.source.url),
+    Column("low", "#affected+min", _("Low bound, if the source gives one."), key("low")),
+    Column("high", "#affected+max", _("High bound, if the source gives one."), key("high")),
+    Column("rank", "#meta+rank", _("preferred (best estimate), normal or deprecated."), key("rank")),
+    Column("rank_reason", "#meta+rank+reason", _("Why the figure is preferred or deprecated."), key("rank_reason")),
+    Column("claimant", "#actor+claimant+name", _("Who claims the number (actor or organisation)."), key("claimant")),
+    Column("as_of", "#date+reported", _("Date the number refers to, ISO 8601."), key("as_of_date")),
+    Column("source", "#meta+source", _("Title of the source that reports the claim."), key("source_title")),
+    Column("source_url", "#meta+source+url", _("Address of the source, if recorded."), key("source_url")),
     Column(
         "source_reliability",
         "#meta+reliability",
         _("Reliability of the source on the Admiralty scale, A to F."),
-        lambda f: f.source.reliability,
+        key("source_reliability"),
     ),
-    Column("excerpt", "#meta+excerpt", _("The words of the source that state the number."), lambda f: f.excerpt),
+    Column("excerpt", "#meta+excerpt", _("The words of the source that state the number."), key("excerpt")),
 )
 
 FIGURES = Export(

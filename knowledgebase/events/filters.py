@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from knowledgebase.actors.models import Actor, Organization
 from knowledgebase.core.models import Country, Theme
+from knowledgebase.core.widgets import FastCheckboxSelectMultiple, FastSelectMultiple
 from knowledgebase.events.models import Event, EventCategory, EventType, Participation
 
 SORT_NEWEST = "newest"
@@ -85,26 +86,27 @@ class EventFilter(django_filters.FilterSet):
         field_name="event_type__slug",
         to_field_name="slug",
         queryset=EventType.objects.select_related("category"),
-        widget=forms.CheckboxSelectMultiple,
+        widget=FastCheckboxSelectMultiple,
     )
     category = SlugFilter(
         label=_("Category"),
         field_name="event_type__category__slug",
         to_field_name="slug",
         queryset=EventCategory.objects.all(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=FastCheckboxSelectMultiple,
     )
     theme = SlugMultipleChoiceFilter(
         label=_("Theme"),
         queryset=Theme.objects.all(),
         exists=_through_exists("themes", "theme_id"),
-        widget=forms.CheckboxSelectMultiple,
+        widget=FastCheckboxSelectMultiple,
     )
     country = SlugMultipleChoiceFilter(
         label=_("Country"),
         queryset=Country.objects.all(),
         to_field_name="code",
         exists=_through_exists("countries", "country_id"),
+        widget=FastSelectMultiple,
     )
     actor = SlugMultipleChoiceFilter(
         label=_("Actor"),
@@ -119,7 +121,7 @@ class EventFilter(django_filters.FilterSet):
         widget=forms.MultipleHiddenInput,
     )
     provision = SlugMultipleChoiceFilter(
-        label=_("IHL provision"), queryset=_provisions, exists=_allegation_exists, widget=forms.CheckboxSelectMultiple
+        label=_("IHL provision"), queryset=_provisions, exists=_allegation_exists, widget=FastCheckboxSelectMultiple
     )
     date = django_filters.DateFromToRangeFilter(label=_("Date"), field_name="start_date", widget=DateRangeWidget)
     disputed = django_filters.BooleanFilter(
