@@ -123,6 +123,11 @@ class DisplacementStatistic(Publishable, AttributedValue):
         verbose_name = _("displacement statistic")
         verbose_name_plural = _("displacement statistics")
         permissions = [("publish_displacementstatistic", _("Can publish and retract displacement statistics"))]
+        indexes = [
+            # The explorer's usual filters, and its newest-first table.
+            models.Index(fields=["status", "population_type", "origin_country"], name="statistic_type_origin_idx"),
+            models.Index(fields=["status", "-as_of_date"], name="statistic_status_date_idx"),
+        ]
         constraints = [
             *attributed_value_constraints("statistic"),
             *_geography_constraints("origin"),

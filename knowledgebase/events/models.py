@@ -157,7 +157,12 @@ class Event(Publishable):
         verbose_name = _("event")
         verbose_name_plural = _("events")
         permissions = [("publish_event", _("Can publish and retract events"))]
-        indexes = [models.Index(fields=["status", "-start_date", "-id"], name="event_status_date_idx")]
+        indexes = [
+            # The list's default and oldest-first sorts, and date ranges.
+            models.Index(fields=["status", "-start_date", "-id"], name="event_status_date_idx"),
+            # A type filter with the date sort.
+            models.Index(fields=["event_type", "-start_date", "-id"], name="event_type_date_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
