@@ -23,6 +23,7 @@ PAGES = {
     "ihl": "/ihl/",
     "provision": "/ihl/gc3-art-130/",
     "search": "/search/?q=Medvechuk",
+    "data": "/data/",
 }
 VIEWPORTS = {"desktop": (1280, 900), "phone": (360, 800)}
 BLOCKING = {"serious", "critical"}
@@ -58,3 +59,11 @@ def test_no_horizontal_scroll_on_a_360px_phone(site, browser, path):
 
     assert overflow <= 0
     context.close()
+
+
+def test_api_documentation_runs_under_the_strict_policy(site, page):
+    page.goto(site + "/api/v1/docs/")
+
+    page.wait_for_selector(".swagger-ui .opblock", timeout=15000)
+    assert page.locator(".swagger-ui .opblock").count() >= 7
+    assert page.console_errors == []
