@@ -1,5 +1,6 @@
 """Analysis and advocacy texts by organisations, with takeaways, recommendations and live figures."""
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -55,9 +56,11 @@ class Brief(Publishable):
     )
     actors = models.ManyToManyField(Actor, verbose_name=_("linked actors"), related_name="briefs", blank=True)
     search_document = models.TextField(editable=False, blank=True)
+    # Kept up to date on PostgreSQL only (see core.search); an unused column on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = BriefManager()
-    history = HistoricalRecords(excluded_fields=["search_document", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["search_document", "search_vector", "updated_at"])
 
     class Meta:
         ordering = ["-published_date", "title"]

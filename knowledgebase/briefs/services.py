@@ -1,7 +1,7 @@
 """Writes that keep a brief's search document true to its text, author and takeaways."""
 
 from knowledgebase.briefs.models import Brief
-from knowledgebase.core.search import document_text
+from knowledgebase.core.search import document_text, refresh_search_vectors
 
 
 def brief_search_document(brief):
@@ -22,4 +22,5 @@ def briefs_refresh_search_documents(*, briefs):
     for brief in rows:
         brief.search_document = brief_search_document(brief)
     Brief.objects.bulk_update(rows, ["search_document"], batch_size=500)
+    refresh_search_vectors(Brief.objects.filter(pk__in=[row.pk for row in rows]))
     return len(rows)

@@ -29,7 +29,7 @@ def brief_detail(request, slug):
         .prefetch_related(
             "themes",
             Prefetch("takeaways", queryset=Takeaway.objects.select_related("event").order_by("position")),
-            Prefetch("recommendations", queryset=Recommendation.objects.order_by("audience", "position")),
+            Prefetch("recommendations", queryset=Recommendation.objects.order_by("position")),
             Prefetch("events", queryset=Event.objects.published().for_list()),
             # Live figures: only those of published events, with their attribution.
             Prefetch(
@@ -48,10 +48,10 @@ def brief_detail(request, slug):
     figure_groups = [
         (event, figures_by_measure(list(group))) for event, group in groupby(figures, key=lambda f: f.event)
     ]
-    recommendations = [
-        (audience, list(group))
-        for audience, group in groupby(brief.recommendations.all(), key=lambda r: r.get_audience_display())
-    ]
+    # By audience, each audience where the brief first addresses it, in the brief's order.
+    recommendations = {}
+    for recommendation in brief.recommendations.all():
+        recommendations.setdefault(recommendation.get_audience_display(), []).append(recommendation)
     context = {
         "brief": brief,
         "changes": record_changes(
@@ -62,7 +62,7 @@ def brief_detail(request, slug):
         ),
         "structured_data": structured_data.article(brief, request.build_absolute_uri(brief.get_absolute_url())),
         "figure_groups": figure_groups,
-        "recommendations": recommendations,
+        "recommendations": list(recommendations.items()),
         "takeaway_events": {t.event_id for t in brief.takeaways.all() if t.event and t.event.is_published},
     }
     return TemplateResponse(request, "briefs/brief_detail.html", context)

@@ -18,6 +18,8 @@ STRICT = {
     "frame-ancestors": "'none'",
 }
 ADMIN = {**STRICT, "script-src": "'self' 'unsafe-inline'", "style-src": "'self' 'unsafe-inline'"}
+# Swagger UI (the API documentation page) sets inline styles; its scripts are files.
+API_DOCS = {**STRICT, "style-src": "'self' 'unsafe-inline'"}
 
 
 def _header(policy):
@@ -26,6 +28,7 @@ def _header(policy):
 
 STRICT_HEADER = _header(STRICT)
 ADMIN_HEADER = _header(ADMIN)
+API_DOCS_HEADER = _header(API_DOCS)
 
 
 class ContentSecurityPolicyMiddleware:
@@ -36,6 +39,11 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         if "Content-Security-Policy" not in response:
             match = getattr(request, "resolver_match", None)
-            in_admin = match is not None and match.namespace == "admin"
-            response["Content-Security-Policy"] = ADMIN_HEADER if in_admin else STRICT_HEADER
+            namespace = match.namespace if match is not None else ""
+            if namespace == "admin":
+                response["Content-Security-Policy"] = ADMIN_HEADER
+            elif namespace == "api" and match.url_name == "docs":
+                response["Content-Security-Policy"] = API_DOCS_HEADER
+            else:
+                response["Content-Security-Policy"] = STRICT_HEADER
         return response

@@ -5,9 +5,9 @@ names (aliases included) of what it is linked to, case-folded. Its long text
 (``body``) is searched too, with less weight.
 
 * PostgreSQL: full-text search (``websearch`` syntax, which never raises on
-  user input) over the weighted vector of both fields, ranked with ts_rank. A
-  GIN index on exactly that expression, created by a PostgreSQL-only
-  migration, keeps it fast.
+  user input) over the weighted vector of both fields, stored in a
+  ``search_vector`` column with a GIN index (PostgreSQL-only migration), and
+  ranked with ts_rank on the stored vector.
 * SQLite: every word of the query must occur in either field; a word in the
   title counts 3, in the document 2, in the body 1.
 """
@@ -16,7 +16,7 @@ import re
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connections
-from django.db.models import Case, FloatField, Q, TextField, Value, When
+from django.db.models import Case, F, FloatField, Q, TextField, Value, When
 from django.db.models.functions import Coalesce, Concat
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -28,8 +28,13 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def clean_query(query):
-    """Trim, collapse whitespace and cap the length, so that any input is safe to search."""
-    return " ".join((query or "").split())[:MAX_QUERY_LENGTH]
+    """Safe to search whatever the input: no NUL, whitespace collapsed, at most MAX_TERMS words and
+    MAX_QUERY_LENGTH characters, cut between words (a cut word would have to match too)."""
+    words = (query or "").replace("\x00", " ").split()[:MAX_TERMS]
+    text = " ".join(words)
+    if len(text) > MAX_QUERY_LENGTH:
+        text = text[:MAX_QUERY_LENGTH].rsplit(" ", 1)[0] if " " in text[:MAX_QUERY_LENGTH] else text[:MAX_QUERY_LENGTH]
+    return text
 
 
 def query_terms(query):
@@ -46,24 +51,27 @@ def is_postgresql(queryset):
 
 
 def search_vector(document_field="search_document", body_field="body"):
-    """The exact expression the PostgreSQL GIN indexes are built on."""
+    """The weighted vector of a row's text; stored in ``search_vector`` on PostgreSQL."""
     return SearchVector(document_field, weight="A", config=SEARCH_CONFIG) + SearchVector(
         body_field, weight="C", config=SEARCH_CONFIG
     )
+
+
+def refresh_search_vectors(queryset):
+    """On PostgreSQL, store each row's weighted vector (ranking then reads it instead of parsing text)."""
+    if is_postgresql(queryset):
+        queryset.update(search_vector=search_vector())
 
 
 def search_queryset(queryset, query, *, document_field="search_document", body_field="body", title_field="title"):
     """Rows matching ``query``, annotated with ``search_rank`` (higher is better)."""
     terms = query_terms(query)
     if not terms:
-        return queryset.none()
+        return queryset.annotate(search_rank=Value(0.0, output_field=FloatField())).none()
     if is_postgresql(queryset):
         search_query = SearchQuery(clean_query(query), search_type="websearch", config=SEARCH_CONFIG)
-        vector = search_vector(document_field, body_field)
-        return (
-            queryset.annotate(search_vector=vector)
-            .filter(search_vector=search_query)
-            .annotate(search_rank=SearchRank(vector, search_query))
+        return queryset.filter(search_vector=search_query).annotate(
+            search_rank=SearchRank(F("search_vector"), search_query)
         )
     matches = Q()
     rank = Value(0.0, output_field=FloatField())

@@ -3,7 +3,7 @@
 from rest_framework import serializers, viewsets
 
 from knowledgebase.displacement.filters import StatisticFilter
-from knowledgebase.displacement.models import DisplacementStatistic
+from knowledgebase.displacement.models import DisplacementStatistic, newest_first
 from knowledgebase.events.api import ClaimantField, SourceSummarySerializer
 
 
@@ -57,4 +57,4 @@ class StatisticViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "public_id"
 
     def get_queryset(self):
-        return DisplacementStatistic.objects.published().with_attribution().order_by("-as_of_date", "-id")
+        return DisplacementStatistic.objects.published().with_attribution().order_by(*newest_first())

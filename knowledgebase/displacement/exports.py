@@ -5,6 +5,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from knowledgebase.core.exports import CHUNK_SIZE, Column, Export, key
+from knowledgebase.displacement.models import newest_first
 
 
 def _rows(queryset):
@@ -15,7 +16,7 @@ def _rows(queryset):
             source_url=F("source__url"),
             source_reliability=F("source__reliability"),
         )
-        .order_by("-as_of_date", "-period_end", "id")
+        .order_by(*newest_first())
         .values()
         .iterator(chunk_size=CHUNK_SIZE)
     )

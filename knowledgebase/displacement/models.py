@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -49,6 +50,11 @@ class RatePeriod(models.TextChoices):
     NONE = "", _("Total for the period")
     YEAR = "year", _("Per year")
     MONTH = "month", _("Per month")
+
+
+def newest_first():
+    """Stocks by their as-of date and flows by the end of their period, newest first, undated last."""
+    return [Coalesce("as_of_date", "period_end").desc(nulls_last=True), "title", "id"]
 
 
 class DisplacementStatisticQuerySet(PublishableQuerySet):
@@ -119,7 +125,7 @@ class DisplacementStatistic(Publishable, AttributedValue):
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
-        ordering = ["-as_of_date", "-period_end", "title"]
+        ordering = newest_first()
         verbose_name = _("displacement statistic")
         verbose_name_plural = _("displacement statistics")
         permissions = [("publish_displacementstatistic", _("Can publish and retract displacement statistics"))]

@@ -13,7 +13,7 @@ from knowledgebase.core.exports import download, invalid_filters_response, list_
 from knowledgebase.core.views import paginate
 from knowledgebase.displacement.exports import STATISTICS
 from knowledgebase.displacement.filters import StatisticFilter
-from knowledgebase.displacement.models import DisplacementStatistic, PopulationType
+from knowledgebase.displacement.models import DisplacementStatistic, PopulationType, newest_first
 
 PER_PAGE = 50
 
@@ -66,7 +66,7 @@ def explorer(request):
         _("For each population type in the selection, the largest figure of the latest year recorded."),
         breakdown,
     )
-    page = paginate(request, statistics.with_attribution().order_by("-as_of_date", "-period_end", "title"), PER_PAGE)
+    page = paginate(request, statistics.with_attribution().order_by(*newest_first()), PER_PAGE)
     context = {
         "filter": filterset,
         "form": filterset.form,

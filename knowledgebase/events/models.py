@@ -1,5 +1,6 @@
 """Events, their type taxonomy, who took part, and the attributed figures about them."""
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -147,10 +148,14 @@ class Event(Publishable):
     wikidata_qid = models.CharField(_("Wikidata QID"), max_length=20, blank=True)
     has_disputed_figures = models.BooleanField(_("has disputed figures"), default=False, editable=False, db_index=True)
     search_document = models.TextField(editable=False, blank=True)
+    # Kept up to date on PostgreSQL only (see core.search); an unused column on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
     is_synthetic = models.BooleanField(_("synthetic"), default=False, editable=False)
 
     objects = EventManager()
-    history = HistoricalRecords(excluded_fields=["search_document", "has_disputed_figures", "updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["search_document", "search_vector", "has_disputed_figures", "updated_at"]
+    )
 
     class Meta:
         ordering = ["-start_date", "-id"]

@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from django.db import transaction
 
-from knowledgebase.core.search import document_text
+from knowledgebase.core.search import document_text, refresh_search_vectors
 from knowledgebase.events.models import Event, Figure
 from knowledgebase.sources.claims import summarise_claims
 
@@ -40,6 +40,7 @@ def events_refresh_search_documents(*, events):
     for event in rows:
         event.search_document = event_search_document(event)
     Event.objects.bulk_update(rows, ["search_document"], batch_size=500)
+    refresh_search_vectors(Event.objects.filter(pk__in=[row.pk for row in rows]))
     return len(rows)
 
 

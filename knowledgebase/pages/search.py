@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from knowledgebase.actors.models import Actor, ActorAlias, Organization
 from knowledgebase.briefs.models import Brief
-from knowledgebase.core.search import clean_query, highlight, is_postgresql, with_headline
+from knowledgebase.core.search import clean_query, highlight, is_postgresql, query_terms, with_headline
 from knowledgebase.events.models import Event
 
 PER_KIND = 20
@@ -141,7 +141,7 @@ def _standfirst(brief):
 def site_search(query):
     """Results of every kind, best first. An empty query finds nothing."""
     query = clean_query(query)
-    if not query:
+    if not query_terms(query):
         return []
     events = (
         Event.objects.published().search(query).select_related("event_type").order_by("-search_rank", "-start_date")

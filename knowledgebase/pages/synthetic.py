@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from knowledgebase.actors.models import Actor, ActorAlias, ActorKind, Organization, OrganizationKind
 from knowledgebase.core.models import Country, PublicationStatus, Theme
-from knowledgebase.core.search import document_text
+from knowledgebase.core.search import document_text, refresh_search_vectors
 from knowledgebase.displacement.models import Cause, DisplacementStatistic, GeographyScope, Measurement, PopulationType
 from knowledgebase.events.models import Event, EventType, Figure, Measure, Participation, ParticipationRole
 from knowledgebase.sources.claims import summarise_claims
@@ -195,6 +195,7 @@ class Generator:
             )
             plans.append((countries, participants, rng.sample(self.themes, rng.randint(1, 2)), rng.randint(1, 5)))
         Event.objects.bulk_create(events, batch_size=BATCH)
+        refresh_search_vectors(Event.objects.filter(public_id__in=[e.public_id for e in events]))
         if connection.vendor != "postgresql":
             ids = dict(Event.objects.filter(public_id__in=[e.public_id for e in events]).values_list("public_id", "pk"))
             for event in events:

@@ -136,7 +136,7 @@ def add_page_cases():
 
 
 @pytest.mark.parametrize(("model", "role", "expected"), add_page_cases())
-def test_every_add_page_renders_where_the_user_may_add(client, request, model, role, expected):
+def test_every_add_page_renders_where_the_user_may_add(db, client, request, model, role, expected):
     client.force_login(request.getfixturevalue(role))
 
     response = client.get(url(model, "add"))

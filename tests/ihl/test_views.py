@@ -4,6 +4,7 @@ import re
 from html import unescape
 
 import pytest
+from django.core.cache import cache
 from pytest_django.asserts import assertContains, assertNotContains
 
 from knowledgebase.ihl.models import Provision
@@ -23,6 +24,14 @@ def demo_once(django_db_setup, django_db_blocker):
 @pytest.fixture
 def seeded(demo_once, db):
     """The demo content, loaded once for the module; each test runs in a savepoint of its own."""
+
+
+@pytest.fixture(autouse=True)
+def fresh_page_cache():
+    """Render every page afresh: cached pages would outlive each test's rolled-back transaction."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def visible_text(html):

@@ -10,6 +10,8 @@ Two checks are left out, every other one runs:
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
@@ -20,7 +22,13 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", applicati
 
 @pytest.fixture
 def published_content(demo):
-    return demo
+    """The demo, and Django's per-request connection closing switched off as the test client does it:
+    the WSGI app runs inside the test's transaction, whose connection must stay open."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield demo
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()

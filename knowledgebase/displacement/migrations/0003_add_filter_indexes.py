@@ -4,21 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('actors', '0003_use_https_url_fields'),
-        ('core', '0003_create_workflow_groups'),
-        ('displacement', '0002_add_revision_history'),
-        ('sources', '0002_use_https_url_fields'),
+        ("actors", "0003_use_https_url_fields"),
+        ("core", "0003_create_workflow_groups"),
+        ("displacement", "0002_add_revision_history"),
+        ("sources", "0002_use_https_url_fields"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='displacementstatistic',
-            index=models.Index(fields=['status', 'population_type', 'origin_country'], name='statistic_type_origin_idx'),
+            model_name="displacementstatistic",
+            index=models.Index(
+                fields=["status", "population_type", "origin_country"], name="statistic_type_origin_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='displacementstatistic',
-            index=models.Index(fields=['status', '-as_of_date'], name='statistic_status_date_idx'),
+            model_name="displacementstatistic",
+            index=models.Index(fields=["status", "-as_of_date"], name="statistic_status_date_idx"),
         ),
     ]

@@ -4,16 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0003_create_workflow_groups'),
-        ('events', '0004_require_both_coordinates'),
-        ('sources', '0002_use_https_url_fields'),
+        ("core", "0003_create_workflow_groups"),
+        ("events", "0004_require_both_coordinates"),
+        ("sources", "0002_use_https_url_fields"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['event_type', '-start_date', '-id'], name='event_type_date_idx'),
+            model_name="event",
+            index=models.Index(fields=["event_type", "-start_date", "-id"], name="event_type_date_idx"),
         ),
     ]

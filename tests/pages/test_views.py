@@ -1,0 +1,224 @@
+"""The home page and the site search, over HTTP, on the demo content."""
+
+import re
+from html import unescape
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from pytest_django.asserts import assertContains, assertNotContains
+
+from knowledgebase.events.models import Event
+from tests import factories
+from tests.conftest import DRAFT_EVENT, JAN_2024_EXCHANGE, SEP_2022_EXCHANGE, SUMMER_2023_FREEZE
+
+ON_POSTGRESQL = "postgres" in settings.DATABASES["default"]["ENGINE"]
+
+
+@pytest.fixture(scope="module")
+def demo_once(django_db_setup, django_db_blocker):
+    with factories.demo_for_module(django_db_blocker):
+        yield
+
+
+@pytest.fixture
+def seeded(demo_once, db):
+    """The demo content, loaded once for the module; each test runs in a savepoint of its own."""
+
+
+@pytest.fixture(autouse=True)
+def fresh_page_cache():
+    """Render every page afresh: cached pages would outlive each test's rolled-back transaction."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def draft_title(seeded):
+    return Event.objects.get(public_id=DRAFT_EVENT).title
+
+
+def visible_text(html):
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def section(response, heading_id):
+    html = response.content.decode()
+    start = html.rindex("<section", 0, html.index(f'id="{heading_id}"'))
+    return html[start : html.index("</section>", start)]
+
+
+def results(response):
+    """(kind, url) of each search result, best first."""
+    return re.findall(r'<span class="result-kind">([^<]+)</span> <a href="([^"]+)">', response.content.decode())
+
+
+# --- Home ----------------------------------------------------------------------------------------
+
+
+def test_home_has_a_search_box(seeded, client):
+    response = client.get("/")
+
+    assertContains(response, '<form action="/search/" method="get" role="search" class="big-search">')
+    assertContains(response, '<input id="home-search" type="search" name="q" maxlength="200">', html=True)
+    assertContains(response, '<label for="home-search">')
+
+
+def test_home_lists_the_six_latest_published_events(seeded, client, draft_title):
+    latest = section(client.get("/"), "latest-heading")
+
+    ids = re.findall(r'class="event-title"><a href="/events/([0-9a-z]+)/"', latest)
+    expected = list(Event.objects.published().order_by("-start_date", "-id").values_list("public_id", flat=True)[:6])
+    assert ids == expected
+    assert SEP_2022_EXCHANGE not in ids  # the oldest
+    assert draft_title not in latest
+
+
+def test_home_shows_a_newly_published_event_first(seeded, client):
+    event = factories.SingleSaveEventFactory(published=True, title="Newest test event", start_date="2024-02-01")
+
+    latest = section(client.get("/"), "latest-heading")
+
+    assert re.findall(r'class="event-title"><a href="/events/([0-9a-z]+)/"', latest)[0] == event.public_id
+
+
+def test_home_features_both_seed_briefs(seeded, client):
+    featured = section(client.get("/"), "briefs-heading")
+
+    assert '<a href="/briefs/isw-russia-ukraine-biggest-pow-exchange/">' in featured
+    assert '<a href="/briefs/wilson-center-forced-displacement/">Forced displacement</a>' in featured
+
+
+def test_home_leaves_out_a_featured_draft_brief(seeded, client):
+    factories.BriefFactory(title="A featured draft brief", is_featured=True, published_date="2030-01-01")
+
+    assertNotContains(client.get("/"), "A featured draft brief")
+
+
+def test_home_headline_figures_carry_claimant_source_and_dispute(seeded, client):
+    headlines = visible_text(section(client.get("/"), "headline-heading"))
+
+    assert (
+        "230 People returned to Ukraine 3 January 2024 · according to Dmytro Lubinets · disputed 173–230 "
+        "Russia, Ukraine hold biggest prisoners-of-war exchange to date (Institute for the Study of War, "
+        "3 January 2024) reliability F"
+    ) in headlines
+    assert "248 People returned to Russia 3 January 2024 · according to Russian Ministry of Defense" in headlines
+
+
+def test_home_headline_statistics_say_as_of_and_who_claims_them(seeded, client):
+    headlines = visible_text(section(client.get("/"), "headline-heading"))
+
+    assert (
+        "about 110,000,000 Forcibly displaced people worldwide as of: not dated by the source "
+        "(Undated page: “currently”) · according to Wilson Center Forced displacement (Wilson Center) reliability F"
+    ) in headlines
+    assert "10,000,000 per year Yearly growth in the number of forcibly displaced people" in headlines
+
+
+def test_home_headline_figures_link_to_all_claims(seeded, client):
+    response = client.get("/")
+
+    assertContains(response, f'<a href="/events/{JAN_2024_EXCHANGE}/">All claims', count=2)
+
+
+# --- Search --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["Medvechuk", "Medvedchuk", "medvechuk"])
+def test_a_search_for_medvedchuk_puts_him_and_the_september_2022_exchange_first(seeded, client, query):
+    response = client.get("/search/", {"q": query})
+
+    assert results(response)[:2] == [
+        ("Actor", "/actors/viktor-medvedchuk/"),
+        ("Event", f"/events/{SEP_2022_EXCHANGE}/"),
+    ]
+
+
+def test_a_search_for_prisoner_exchange_finds_both_exchanges(seeded, client):
+    found = [url for _kind, url in results(client.get("/search/", {"q": "prisoner exchange"}))]
+
+    assert f"/events/{JAN_2024_EXCHANGE}/" in found
+    assert f"/events/{SEP_2022_EXCHANGE}/" in found
+    assert f"/events/{SUMMER_2023_FREEZE}/" in found  # "POW exchanges"
+
+
+def test_a_search_for_zelenskyy_finds_volodymyr_zelensky_first(seeded, client):
+    response = client.get("/search/", {"q": "Zelenskyy"})
+
+    assert results(response)[0] == ("Actor", "/actors/volodymyr-zelensky/")
+    assert "Official · President of Ukraine · also Zelenskyy" in visible_text(response.content.decode())
+
+
+def test_a_misspelt_name_is_found_by_similarity(seeded, client):
+    response = client.get("/search/", {"q": "Zelenskiy"})
+
+    assert ("Actor", "/actors/volodymyr-zelensky/") in results(response)
+
+
+def test_search_finds_organisations_by_acronym_and_briefs_by_text(seeded, client):
+    found = results(client.get("/search/", {"q": "ISW"}))
+
+    assert ("Organisation", "/organizations/institute-for-the-study-of-war/") in found
+    assert ("Brief", "/briefs/isw-russia-ukraine-biggest-pow-exchange/") in found
+
+
+def test_search_never_shows_drafts(seeded, client, draft_title):
+    factories.BriefFactory(title="Milbloggers draft brief", standfirst="About milbloggers.")
+
+    response = client.get("/search/", {"q": "milbloggers"})
+
+    assert ("Actor", "/actors/russian-milbloggers/") in results(response)
+    assertNotContains(response, draft_title)
+    assertNotContains(response, f"/events/{DRAFT_EVENT}/")
+    assertNotContains(response, "Milbloggers draft brief")
+
+
+def test_an_empty_search_answers_200_with_an_invitation(seeded, client):
+    response = client.get("/search/", {"q": "   "})
+
+    assert response.status_code == 200
+    assert results(response) == []
+    assertContains(response, "Type a name, a place or a subject.")
+
+
+def test_a_search_page_without_a_query_answers_200(seeded, client):
+    assertContains(client.get("/search/"), "Type a name, a place or a subject.")
+
+
+def test_a_5000_character_search_answers_200_calmly(seeded, client):
+    response = client.get("/search/", {"q": "Medvechuk " + "x" * 4990})
+
+    assert response.status_code == 200
+    assertContains(response, "Your search was long, so only its first 200 characters were used.")
+    assertContains(response, 'value="Medvechuk xxx')
+
+
+def test_a_search_of_a_thousand_words_answers_200_with_results(seeded, client):
+    response = client.get("/search/", {"q": "exchange " * 600})
+
+    assert response.status_code == 200
+    assert ("Event", f"/events/{JAN_2024_EXCHANGE}/") in results(response)
+
+
+def test_a_search_with_markup_is_shown_escaped(seeded, client):
+    response = client.get("/search/", {"q": "<b>exchange</b>"})
+
+    assert response.status_code == 200
+    assertNotContains(response, "<b>exchange</b>")
+    assertContains(response, "&lt;b&gt;exchange&lt;/b&gt;")
+
+
+@pytest.mark.parametrize("query", ["“", "!!!", "😀", "\x00"])
+def test_a_search_without_letters_or_digits_answers_calmly(seeded, client, query):
+    response = client.get("/search/", {"q": query})
+
+    assert response.status_code == 200
+    assertContains(response, "0 results")
+
+
+def test_a_search_with_a_nul_character_answers_calmly(seeded, client):
+    response = client.get("/search/", {"q": "Medv\x00chuk"})
+
+    assert response.status_code == 200
