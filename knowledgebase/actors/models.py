@@ -11,6 +11,26 @@ from knowledgebase.core.models import Country, SlugNaturalKeyManager, TimeStampe
 WIKIDATA_QID_REGEX = r"^Q[1-9][0-9]*$"
 
 
+def hierarchy_constraints(prefix, *, own_parent, taken_qid):
+    """What holds for actors and organisations alike: not their own parent, a unique, well-formed QID."""
+    return [
+        models.CheckConstraint(
+            condition=~Q(parent=F("pk")), name=f"{prefix}_not_own_parent", violation_error_message=own_parent
+        ),
+        models.UniqueConstraint(
+            fields=["wikidata_qid"],
+            condition=~Q(wikidata_qid=""),
+            name=f"{prefix}_unique_wikidata_qid",
+            violation_error_message=taken_qid,
+        ),
+        models.CheckConstraint(
+            condition=Q(wikidata_qid="") | Q(wikidata_qid__regex=WIKIDATA_QID_REGEX),
+            name=f"{prefix}_wikidata_qid_format",
+            violation_error_message=_("A Wikidata QID is a Q followed by digits, e.g. Q212."),
+        ),
+    ]
+
+
 class ActorKind(models.TextChoices):
     STATE = "state", _("State")
     GOVERNMENT_BODY = "government-body", _("Government body")
@@ -81,24 +101,11 @@ class Actor(TimeStamped):
         ordering = ["name"]
         verbose_name = _("actor")
         verbose_name_plural = _("actors")
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(parent=F("pk")),
-                name="actor_not_own_parent",
-                violation_error_message=_("An actor cannot be affiliated to itself."),
-            ),
-            models.UniqueConstraint(
-                fields=["wikidata_qid"],
-                condition=~Q(wikidata_qid=""),
-                name="actor_unique_wikidata_qid",
-                violation_error_message=_("Another actor already has this Wikidata QID."),
-            ),
-            models.CheckConstraint(
-                condition=Q(wikidata_qid="") | Q(wikidata_qid__regex=WIKIDATA_QID_REGEX),
-                name="actor_wikidata_qid_format",
-                violation_error_message=_("A Wikidata QID is a Q followed by digits, e.g. Q212."),
-            ),
-        ]
+        constraints = hierarchy_constraints(
+            "actor",
+            own_parent=_("An actor cannot be affiliated to itself."),
+            taken_qid=_("Another actor already has this Wikidata QID."),
+        )
 
     def __str__(self):
         return self.name
@@ -211,24 +218,11 @@ class Organization(TimeStamped):
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(parent=F("pk")),
-                name="organization_not_own_parent",
-                violation_error_message=_("An organisation cannot be part of itself."),
-            ),
-            models.UniqueConstraint(
-                fields=["wikidata_qid"],
-                condition=~Q(wikidata_qid=""),
-                name="organization_unique_wikidata_qid",
-                violation_error_message=_("Another organisation already has this Wikidata QID."),
-            ),
-            models.CheckConstraint(
-                condition=Q(wikidata_qid="") | Q(wikidata_qid__regex=WIKIDATA_QID_REGEX),
-                name="organization_wikidata_qid_format",
-                violation_error_message=_("A Wikidata QID is a Q followed by digits, e.g. Q212."),
-            ),
-        ]
+        constraints = hierarchy_constraints(
+            "organization",
+            own_parent=_("An organisation cannot be part of itself."),
+            taken_qid=_("Another organisation already has this Wikidata QID."),
+        )
 
     def __str__(self):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name

@@ -5,14 +5,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('displacement', '0003_add_filter_indexes'),
+        ("displacement", "0003_add_filter_indexes"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='displacementstatistic',
-            options={'ordering': [models.OrderBy(django.db.models.functions.comparison.Coalesce('as_of_date', 'period_end'), descending=True, nulls_last=True), 'title', 'id'], 'permissions': [('publish_displacementstatistic', 'Can publish and retract displacement statistics')], 'verbose_name': 'displacement statistic', 'verbose_name_plural': 'displacement statistics'},
+            name="displacementstatistic",
+            options={
+                "ordering": [
+                    models.OrderBy(
+                        django.db.models.functions.comparison.Coalesce("as_of_date", "period_end"),
+                        descending=True,
+                        nulls_last=True,
+                    ),
+                    "title",
+                    "id",
+                ],
+                "permissions": [("publish_displacementstatistic", "Can publish and retract displacement statistics")],
+                "verbose_name": "displacement statistic",
+                "verbose_name_plural": "displacement statistics",
+            },
         ),
     ]
