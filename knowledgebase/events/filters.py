@@ -37,7 +37,14 @@ class DateRangeWidget(django_filters.widgets.DateRangeWidget):
 
 @extend_schema_field(OpenApiTypes.STR)
 class SlugFilter(django_filters.ModelMultipleChoiceFilter):
-    """Repeatable slug parameter matched through a relation (``?type=a&type=b`` means either)."""
+    """Repeatable slug parameter matched through a to-one relation (``?type=a&type=b`` means either).
+
+    A to-one path cannot repeat a row, so no DISTINCT (which would compare every column of every row).
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("distinct", False)
+        super().__init__(*args, **kwargs)
 
 
 @extend_schema_field(OpenApiTypes.STR)
