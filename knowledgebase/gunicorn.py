@@ -1,8 +1,10 @@
 """gunicorn settings for `make serve` and production (gunicorn -c python:knowledgebase.gunicorn).
 
-Sync workers, two per core plus one: pages are short, database-bound requests,
-and persistent database connections (CONN_MAX_AGE) keep each worker's
-connection open between requests.
+Threaded workers, two per core plus one, two threads each: pages are short,
+database-bound requests, and persistent database connections (CONN_MAX_AGE)
+keep each thread's connection open between requests. Threaded workers keep
+sending their heartbeat while a thread streams a long download, so a
+million-row export is not killed at the timeout as a sync worker's would be.
 """
 
 import multiprocessing
@@ -10,7 +12,8 @@ import os
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-worker_class = "sync"
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 20
 keepalive = 5
