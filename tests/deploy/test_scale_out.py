@@ -110,13 +110,15 @@ def servers(transactional_db, tmp_path):
             process.wait(timeout=20)
 
 
-def wait_for(url, seconds=30):
+def wait_for(url, seconds=60):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(url + "/robots.txt", timeout=2)  # noqa: S310 - loopback test servers
+            urllib.request.urlopen(url + "/robots.txt", timeout=5)  # noqa: S310 - loopback test servers
             return
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:
+            # Refused before the socket is bound; a timeout while the workers are still booting
+            # (the master accepts connections before any worker can answer them).
             time.sleep(0.3)
     raise AssertionError(f"{url} did not start")
 
