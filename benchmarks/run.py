@@ -124,6 +124,7 @@ def prepare_database(size, fresh):
     manage(env, "load_demo", "--verbosity", "0")
     # Generation is timed when it happens and remembered, since later runs reuse the database.
     record = ROOT / "var" / f"bench-generation-{size}.json"
+    record.parent.mkdir(exist_ok=True)
     started = time.perf_counter()
     manage(env, "generate_synthetic", "--events", str(size), "--verbosity", "0")
     generated = time.perf_counter() - started

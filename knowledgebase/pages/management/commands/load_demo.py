@@ -35,17 +35,21 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, reference_only=False, **options):
         fixtures = FIXTURES[:1] if reference_only else FIXTURES
-        kept = self.existing_timestamps(fixtures)
+        rows = [row for name in fixtures for row in self.fixture_rows(name)]
+        kept = self.existing_timestamps(rows)
         call_command("loaddata", *fixtures, verbosity=0)
-        for model, rows in kept.items():
-            for pk, stamps in rows.items():
+        for model, stamped_rows in kept.items():
+            for pk, stamps in stamped_rows.items():
                 model.objects.filter(pk=pk).update(**stamps)
+        # Only the rows the fixtures hold are derived again: a database that also holds other
+        # (or a million synthetic) records is not rewritten row by row.
+        loaded = self.loaded_querysets(rows)
         stamped = self.stamp_first_published()
-        self.record_baseline_revisions()
-        events = Event.objects.all()
+        self.record_baseline_revisions(loaded)
+        events = loaded.get(Event, Event.objects.none())
         refreshed = events_refresh_search_documents(events=events)
         disputed = events_refresh_dispute_flags(event_ids=events.values_list("pk", flat=True))
-        briefs_refresh_search_documents(briefs=Brief.objects.all())
+        briefs_refresh_search_documents(briefs=loaded.get(Brief, Brief.objects.none()))
         if options["verbosity"] == 0:
             return
         self.stdout.write(
@@ -55,31 +59,43 @@ class Command(BaseCommand):
             )
         )
 
-    def existing_timestamps(self, fixtures):
+    @staticmethod
+    def fixture_rows(name):
+        """(model, natural key field, key value) of each row of a fixture that has a natural key."""
+        for row in json.loads((settings.BASE_DIR / "fixtures" / f"{name}.json").read_text(encoding="utf-8")):
+            key = next((k for k in ("public_id", "slug") if k in row["fields"]), None)
+            if key is not None:
+                yield apps.get_model(row["model"]), key, row["fields"][key]
+
+    @staticmethod
+    def loaded_querysets(rows):
+        """{model: queryset of the rows the fixtures hold}."""
+        keys = {}
+        for model, key, value in rows:
+            keys.setdefault((model, key), []).append(value)
+        return {model: model.objects.filter(**{f"{key}__in": values}) for (model, key), values in keys.items()}
+
+    def existing_timestamps(self, rows):
         """Creation, change and publication times of rows the fixtures will overwrite, to put back after:
         loading the demo again must not make old records look new."""
         kept = {}
-        for name in fixtures:
-            for row in json.loads((settings.BASE_DIR / "fixtures" / f"{name}.json").read_text(encoding="utf-8")):
-                model = apps.get_model(row["model"])
-                stamp_fields = [f for f in STAMP_FIELDS if any(field.name == f for field in model._meta.fields)]
-                key = next((k for k in ("public_id", "slug") if k in row["fields"]), None)
-                if not stamp_fields or key is None:
-                    continue
-                found = model.objects.filter(**{key: row["fields"][key]}).values("pk", *stamp_fields).first()
-                if found:
-                    kept.setdefault(model, {})[found.pop("pk")] = found
+        for model, key, value in rows:
+            stamp_fields = [f for f in STAMP_FIELDS if any(field.name == f for field in model._meta.fields)]
+            if not stamp_fields:
+                continue
+            found = model.objects.filter(**{key: value}).values("pk", *stamp_fields).first()
+            if found:
+                kept.setdefault(model, {})[found.pop("pk")] = found
         return kept
 
-    def record_baseline_revisions(self):
+    def record_baseline_revisions(self, loaded):
         """Fixtures load without revisions; give each loaded row a first one, so later edits have a base to diff."""
-        for model in apps.get_models():
+        for model, queryset in loaded.items():
             manager_name = getattr(model._meta, "simple_history_manager_attribute", None)
             if manager_name is None:
                 continue
             history = getattr(model, manager_name)
-            recorded = set(history.values_list("id", flat=True).distinct())
-            missing = [obj for obj in model.objects.exclude(pk__in=recorded)]
+            missing = list(queryset.exclude(pk__in=history.filter(id__in=queryset.values("pk")).values("id")))
             history.bulk_history_create(missing, default_change_reason=BASELINE_REASON)
 
     def stamp_first_published(self):
