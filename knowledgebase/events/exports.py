@@ -9,10 +9,24 @@ from django.db.models import CharField, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, Concat
 from django.utils.translation import gettext_lazy as _
 
+from knowledgebase.actors.models import Actor, Organization
 from knowledgebase.core.db import StringAgg  # noqa: F401 - also registers the any_of lookup
-from knowledgebase.core.exports import CHUNK_SIZE, MULTI_VALUE_SEPARATOR, Column, Export, key
+from knowledgebase.core.exports import (
+    CHUNK_SIZE,
+    MULTI_VALUE_SEPARATOR,
+    Column,
+    CopyJoined,
+    Export,
+    copy_boolean,
+    copy_date,
+    copy_datetime,
+    copy_text,
+    key,
+)
+from knowledgebase.core.models import Theme
 from knowledgebase.events.models import Citation, Event, Figure, Participation
 from knowledgebase.events.selectors import estimate, exchange_rows
+from knowledgebase.sources.models import Source
 
 
 def absolute(public_id):
@@ -158,12 +172,64 @@ EVENT_COLUMNS = (
     Column("last_changed", "#date+updated", _("When the record last changed."), key("updated_at")),
 )
 
+
+def _event_copy(queryset):
+    """The event columns for COPY on PostgreSQL, in EVENT_COLUMNS order."""
+    participation = Participation._meta.db_table
+    return [
+        copy_text("public_id"),
+        Concat(Value(f"{settings.SITE_URL}/events/"), "public_id", Value("/"), output_field=CharField()),
+        copy_text("title"),
+        copy_date("start_date"),
+        copy_date("end_date"),
+        copy_text("date_precision"),
+        copy_text("date_note"),
+        copy_text("event_type__slug"),
+        copy_text("event_type__category__slug"),
+        CopyJoined(f"{Event.countries.through._meta.db_table} t", "t.event_id", "t.country_id", "t.id"),
+        copy_text("region"),
+        copy_text("place_name"),
+        copy_text("latitude"),
+        copy_text("longitude"),
+        copy_text("geo_precision"),
+        CopyJoined(
+            f"{participation} t JOIN {Actor._meta.db_table} a ON a.id = t.actor_id",
+            "t.event_id",
+            "a.name || ' (' || t.role || ')'",
+            "t.id",
+        ),
+        CopyJoined(
+            f"{participation} t JOIN {Organization._meta.db_table} o ON o.id = t.organization_id",
+            "t.event_id",
+            "o.name || ' (' || t.role || ')'",
+            "t.id",
+        ),
+        CopyJoined(
+            f"{Event.themes.through._meta.db_table} t JOIN {Theme._meta.db_table} th ON th.id = t.theme_id",
+            "t.event_id",
+            "th.slug",
+            "t.id",
+        ),
+        copy_boolean("has_disputed_figures"),
+        copy_text("summary"),
+        CopyJoined(
+            f"{Citation._meta.db_table} t JOIN {Source._meta.db_table} s ON s.id = t.source_id",
+            "t.event_id",
+            "s.title",
+            "t.id",
+        ),
+        copy_datetime("first_published_at"),
+        copy_datetime("updated_at"),
+    ]
+
+
 EVENTS = Export(
     "events",
     _("Events"),
     _("One row per published event that the filters of /events/ select."),
     EVENT_COLUMNS,
     _event_rows,
+    _event_copy,
 )
 
 

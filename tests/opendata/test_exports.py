@@ -6,10 +6,11 @@ import json
 
 import hxl
 import pytest
+from django.db import connection
 from django.http import StreamingHttpResponse
 
 from tests.conftest import DRAFT_EVENT, JAN_2024_EXCHANGE, SEP_2022_EXCHANGE
-from tests.factories import EventFactory
+from tests.factories import ActorFactory, CitationFactory, EventFactory, ParticipationFactory
 
 
 def read_csv(response):
@@ -140,3 +141,48 @@ def test_data_dictionary_documents_every_column(client, db):
         for column in export.columns:
             assert f"<code>{column.name}</code>" in html
             assert f"<code>{column.hxl}</code>" in html
+
+
+POSTGRESQL_ONLY = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="COPY is PostgreSQL's; SQLite always uses the Python writer"
+)
+
+
+@POSTGRESQL_ONLY
+@pytest.mark.parametrize("query", ["", "country=UA", "q=exchange", "sort=oldest", "type=prisoner-exchange"])
+def test_postgresql_copy_writes_the_same_bytes_as_the_python_writer(rf, demo, query):
+    from knowledgebase.core.exports import buffered, copy_csv_blocks, csv_lines, uses_copy
+    from knowledgebase.events.exports import EVENTS
+    from knowledgebase.events.views import filtered_events
+
+    awkward = EventFactory(
+        published=True,
+        title='A "quoted" title, with a comma',
+        summary="Two lines\nand a semicolon; é ü ✓",
+        date_note="",
+        place_name="",
+        countries=["UA", "RU", "PL"],
+    )
+    ParticipationFactory(event=awkward, actor=ActorFactory(name="Second, actor"), role="mediator")
+    ParticipationFactory(event=awkward, role="party")
+    CitationFactory(event=awkward)
+    queryset = filtered_events(
+        rf.get("/events/export.csv", dict(pair.split("=") for pair in query.split("&") if pair))
+    ).qs
+
+    assert uses_copy(EVENTS, queryset)
+    copied = b"".join(copy_csv_blocks(EVENTS, queryset))
+    written = "".join(buffered(csv_lines(EVENTS, queryset))).encode()
+
+    assert copied == written
+    assert len(copied.splitlines()) >= 3
+
+
+@POSTGRESQL_ONLY
+def test_the_events_download_on_postgresql_is_written_by_copy(client, demo, django_assert_max_num_queries):
+    with django_assert_max_num_queries(2):
+        rows, text = read_csv(client.get("/events/export.csv?country=UA"))
+
+    assert rows[1][0] == "#event+id"
+    assert {JAN_2024_EXCHANGE, SEP_2022_EXCHANGE} <= {row[0] for row in rows[2:]}
+    assert "\r" not in text
