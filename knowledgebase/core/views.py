@@ -26,7 +26,10 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self):
-        return self.object_list[: settings.COUNT_CAP + 1].count()
+        rows = self.object_list
+        if hasattr(rows, "order_by"):
+            rows = rows.order_by()  # a count needs no sort (nor a search rank): it can stop at the cap
+        return rows[: settings.COUNT_CAP + 1].count()
 
     @property
     def is_capped(self):
