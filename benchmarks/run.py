@@ -421,11 +421,15 @@ def bench_size(size, args):
                 FLOOR_PORT, [f"/_bench/floor/{name}/"], args.duration, args.concurrency
             )
             results[name]["sql_floor"] = floor_sql[name]
-        log("  CSV export of the whole event list")
-        export = export_benchmark(site, args)
     finally:
         site.stop()
         floor.stop()
+    log("  CSV export of the whole event list (a fresh one-worker server, so its peak memory is the export's)")
+    exporter = Server(gunicorn(env, SITE_PORT, 1), {**env, "PAGE_CACHE_SECONDS": "0"}, SITE_PORT, "exporter")
+    try:
+        export = export_benchmark(exporter, args)
+    finally:
+        exporter.stop()
 
     log("  every page again, as deployed: anonymous readers served from a warm Redis cache")
     subprocess.run([sys.executable, "-c", "import redis; redis.Redis(db=13).flushdb()"], check=True)
