@@ -54,8 +54,8 @@ class Export:
     description: str
     columns: tuple
     rows: object  # callable(queryset) -> iterable of row objects
-    # callable(queryset) -> queryset.values() of one text expression per column, in column order: on
-    # PostgreSQL the CSV is then written by COPY … TO STDOUT (same cells, several times faster).
+    # callable(queryset) -> one cell per column, in column order (a text expression, or CopyJoined for a
+    # multi-value cell): on PostgreSQL the CSV is then written by COPY … TO STDOUT (same bytes, faster).
     copy: object = None
 
 
@@ -179,7 +179,10 @@ def copy_select(queryset, cells):
     ordering = queryset.query.order_by or queryset.model._meta.ordering
     position = Window(
         RowNumber(),
-        order_by=[F(name[1:]).desc() if name.startswith("-") else F(name).asc() for name in ordering],
+        order_by=[
+            item if not isinstance(item, str) else F(item[1:]).desc() if item.startswith("-") else F(item).asc()
+            for item in ordering
+        ],
     )
     plain = {f"cell{index:02d}": cell for index, cell in enumerate(cells) if not isinstance(cell, CopyJoined)}
     picked = queryset.order_by().values(copy_row_id=F("pk"), copy_position=position, **plain)

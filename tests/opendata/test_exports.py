@@ -1,8 +1,10 @@
 """Downloads follow the page's filters exactly, carry HXL hashtags and stream."""
 
 import csv
+import datetime
 import io
 import json
+from decimal import Decimal
 
 import hxl
 import pytest
@@ -162,6 +164,10 @@ def test_postgresql_copy_writes_the_same_bytes_as_the_python_writer(rf, demo, qu
         date_note="",
         place_name="",
         countries=["UA", "RU", "PL"],
+        end_date=datetime.date(2024, 1, 9),
+        latitude=Decimal("50.45010"),
+        longitude=Decimal("-30.5"),
+        geo_precision="exact",
     )
     ParticipationFactory(event=awkward, actor=ActorFactory(name="Second, actor"), role="mediator")
     ParticipationFactory(event=awkward, role="party")
