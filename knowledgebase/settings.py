@@ -185,6 +185,9 @@ CACHES = {
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
 PUBLIC_MAX_AGE = int(os.environ.get("PUBLIC_MAX_AGE", "30"))
+# Filter forms' choice lists (countries, types, themes…) are built once per content version and
+# process, and kept at most this long (see core.caching.memoised).
+FORM_CHOICES_SECONDS = int(os.environ.get("FORM_CHOICES_SECONDS", "60"))
 
 SITE_NAME = os.environ.get("SITE_NAME", "Displacement and POW Knowledge Base")
 # Absolute origin used in citations and feeds when a request is not at hand.

@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
 
+from knowledgebase.core.caching import clear_memo
 from knowledgebase.core.workflow_groups import EDITOR, REVIEWER
 
 
@@ -12,8 +13,10 @@ from knowledgebase.core.workflow_groups import EDITOR, REVIEWER
 def _fresh_cache():
     """Each test starts with an empty page cache: the database rolls back, the cache would not."""
     cache.clear()
+    clear_memo()
     yield
     cache.clear()
+    clear_memo()
 
 
 def make_staff(django_user_model, username, group_name):

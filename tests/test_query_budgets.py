@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 
 from knowledgebase.actors.models import Actor, Organization
 from knowledgebase.briefs.models import Brief
+from knowledgebase.core.caching import clear_memo
 from knowledgebase.events.models import Event, EventType, Measure
 from knowledgebase.ihl.models import Provision
 from tests import factories
@@ -125,8 +126,9 @@ def build_world():
 
 
 def queries_of(client, url):
-    """Queries of rendering ``url`` afresh (not from the page cache)."""
+    """Queries of rendering ``url`` afresh (not from the page cache, nor with memoised filter choices)."""
     cache.clear()
+    clear_memo()
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     return len(captured.captured_queries)

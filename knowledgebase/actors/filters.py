@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from knowledgebase.actors.models import Actor, ActorKind, Organization, OrganizationKind
 from knowledgebase.core.models import Country
-from knowledgebase.core.widgets import FastSelectMultiple
+from knowledgebase.core.widgets import FastSelectMultiple, MemoisedChoicesMixin
 
 
 class NameSearchFilter(django_filters.CharFilter):
@@ -17,7 +17,7 @@ class NameSearchFilter(django_filters.CharFilter):
         return queryset.search(value) if value.strip() else queryset
 
 
-class ActorFilter(django_filters.FilterSet):
+class ActorFilter(MemoisedChoicesMixin, django_filters.FilterSet):
     q = NameSearchFilter()
     kind = django_filters.MultipleChoiceFilter(label=_("Kind"), choices=ActorKind.choices, widget=FastSelectMultiple)
     country = django_filters.ModelMultipleChoiceFilter(
@@ -33,7 +33,7 @@ class ActorFilter(django_filters.FilterSet):
         fields = []
 
 
-class OrganizationFilter(django_filters.FilterSet):
+class OrganizationFilter(MemoisedChoicesMixin, django_filters.FilterSet):
     q = NameSearchFilter()
     kind = django_filters.MultipleChoiceFilter(
         label=_("Kind"), choices=OrganizationKind.choices, widget=FastSelectMultiple

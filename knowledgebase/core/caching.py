@@ -55,6 +55,33 @@ def bump_content_version():
     cache.set(CHANGED_KEY, time.time(), timeout=None)
 
 
+_memo = {}
+MEMO_LIMIT = 256
+
+
+def memoised(name, build):
+    """``build()``, kept in this process for the current content version and language, and for at most
+    FORM_CHOICES_SECONDS: for small derived lists every page repeats (a filter form's countries,
+    types and themes). With Redis the version changes everywhere at once; with local memory another
+    process's change reaches this one through the time limit, the same bound as the page cache."""
+    from django.utils.translation import get_language
+
+    key = (name, content_version(), get_language())
+    now = time.monotonic()
+    hit = _memo.get(key)
+    if hit is not None and now - hit[0] < settings.FORM_CHOICES_SECONDS:
+        return hit[1]
+    value = build()
+    if len(_memo) >= MEMO_LIMIT:
+        _memo.clear()
+    _memo[key] = (now, value)
+    return value
+
+
+def clear_memo():
+    _memo.clear()
+
+
 def _content_changed(sender, raw=False, **kwargs):
     if sender._meta.app_label in DOMAIN_APPS:
         bump_content_version()

@@ -7,6 +7,7 @@ checkbox) with format_html, escaping every value and label.
 """
 
 from django import forms
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -66,3 +67,36 @@ class FastCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
             ),
         )
         return format_html('<div id="{}">{}</div>', base_id, boxes)
+
+
+class MemoisedChoicesMixin:
+    """For a FilterSet: its choice widgets render lists built once per content version (see
+    ``caching.memoised``) instead of reading every country, type and theme from the database and
+    making a model instance of each on every request. Validation still uses the fields' querysets."""
+
+    def memo_name(self, name):
+        return f"{type(self).__module__}.{type(self).__qualname__}.{name}"
+
+    @property
+    def form(self):
+
+        form = super().form
+        if not getattr(form, "choices_memoised", False):
+            for name, field in form.fields.items():
+                if isinstance(field.widget, FastSelect | FastCheckboxSelectMultiple) and hasattr(field, "queryset"):
+                    field.widget.choices = MemoisedChoices(self.memo_name(name), field)
+            form.choices_memoised = True
+        return form
+
+
+class MemoisedChoices(BaseChoiceIterator):
+    """A field's (value, label) choices, read only when a widget renders them (a page that filters
+    without showing the form reads none), then kept as ``caching.memoised`` keeps them."""
+
+    def __init__(self, name, field):
+        self.name, self.field = name, field
+
+    def __iter__(self):
+        from knowledgebase.core.caching import memoised
+
+        return iter(memoised(self.name, lambda: [(str(value), str(label)) for value, label in self.field.choices]))

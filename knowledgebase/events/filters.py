@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from knowledgebase.actors.models import Actor, Organization
 from knowledgebase.core.models import Country, Theme
-from knowledgebase.core.widgets import FastCheckboxSelectMultiple, FastSelectMultiple
+from knowledgebase.core.widgets import FastCheckboxSelectMultiple, FastSelectMultiple, MemoisedChoicesMixin
 from knowledgebase.events.models import Event, EventCategory, EventType, Participation
 
 SORT_NEWEST = "newest"
@@ -86,7 +86,7 @@ def _provisions(request):
     return apps.get_model("ihl", "Provision").objects.all()
 
 
-class EventFilter(django_filters.FilterSet):
+class EventFilter(MemoisedChoicesMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=200)
     type = SlugFilter(
         label=_("Type"),

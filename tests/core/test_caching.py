@@ -86,3 +86,45 @@ def test_downloads_and_errors_are_not_cached(client, db, url):
 @override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}})
 def test_pages_work_without_a_cache(client, db):
     assert client.get("/events/").status_code == 200
+
+
+def _reads_countries(queries):
+    return any('FROM "core_country"' in query["sql"] for query in queries)
+
+
+def test_filter_choices_are_built_once_per_content_version(client, db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as first:
+        assert client.get("/events/").status_code == 200
+    with CaptureQueriesContext(connection) as second:
+        response = client.get("/events/?sort=oldest")  # another page, so not the page cache
+
+    assert _reads_countries(first.captured_queries)
+    assert not _reads_countries(second.captured_queries)
+    assert '<option value="UA">' in response.content.decode()
+
+
+def test_a_new_choice_shows_as_soon_as_content_changes(client, db):
+    from knowledgebase.core.models import Theme
+
+    assert "Newly added theme" not in client.get("/events/").content.decode()
+    Theme.objects.create(name="Newly added theme", slug="newly-added-theme")
+
+    response = client.get("/events/?sort=oldest")
+
+    assert 'value="newly-added-theme"' in response.content.decode()
+    assert "Newly added theme" in response.content.decode()
+
+
+@override_settings(FORM_CHOICES_SECONDS=0)
+def test_choices_are_read_afresh_when_the_memo_is_off(client, db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get("/events/")
+    with CaptureQueriesContext(connection) as second:
+        client.get("/events/?sort=oldest")
+
+    assert _reads_countries(second.captured_queries)
