@@ -9,6 +9,20 @@ from knowledgebase.core.caching import clear_memo
 from knowledgebase.core.workflow_groups import EDITOR, REVIEWER
 
 
+@pytest.fixture(scope="module")
+def demo_once(django_db_setup, django_db_blocker):
+    """The demo content, loaded once for a test module that asks for it, and rolled back after it."""
+    from tests import factories
+
+    with factories.demo_for_module(django_db_blocker):
+        yield
+
+
+@pytest.fixture
+def seeded(demo_once, db):
+    """The demo content, loaded once for the module; each test runs in a savepoint of its own."""
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty page cache: the database rolls back, the cache would not."""

@@ -11,7 +11,6 @@ from html import unescape
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.utils.html import escape
 
@@ -21,7 +20,6 @@ from knowledgebase.core.models import PublicationStatus
 from knowledgebase.displacement.models import DisplacementStatistic
 from knowledgebase.events.models import Event, Figure, Participation
 from knowledgebase.ihl.models import Allegation, Provision
-from tests import factories
 from tests.conftest import DRAFT_EVENT, JAN_2024_EXCHANGE, SEP_2022_EXCHANGE, SUMMER_2023_FREEZE
 
 PUBLISHED = PublicationStatus.PUBLISHED
@@ -40,25 +38,6 @@ ISW_TAKEAWAYS = [
     "The Donetsk People’s Republic’s (DNR) “Vostok” Battalion stated on January 3",
     "Russian authorities continue efforts to integrate occupied Ukraine into Russia",
 ]
-
-
-@pytest.fixture(scope="module")
-def demo_once(django_db_setup, django_db_blocker):
-    with factories.demo_for_module(django_db_blocker):
-        yield
-
-
-@pytest.fixture
-def seeded(demo_once, db):
-    """The demo content, loaded once for the module; each test runs in a savepoint of its own."""
-
-
-@pytest.fixture(autouse=True)
-def fresh_page_cache():
-    """Render every page afresh: cached pages would outlive each test's rolled-back transaction."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def claims(public_id, measure):

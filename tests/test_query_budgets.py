@@ -39,14 +39,6 @@ class World:
     size: int = 0
 
 
-@pytest.fixture(autouse=True)
-def fresh_page_cache():
-    """Render every page afresh: cached pages would outlive each test's rolled-back transaction."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def add_events(world, count):
     """``count`` more published exchanges, each with everything a page can show about it."""
     for _ in range(count):

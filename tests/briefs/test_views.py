@@ -4,7 +4,6 @@ import re
 from html import unescape
 
 import pytest
-from django.core.cache import cache
 from django.utils.html import escape
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -17,25 +16,6 @@ ISW_BRIEF = "isw-russia-ukraine-biggest-pow-exchange"
 WILSON_BRIEF = "wilson-center-forced-displacement"
 ISW_TAKEAWAYS = 9
 ISW_LINKED_EVENTS = 14
-
-
-@pytest.fixture(scope="module")
-def demo_once(django_db_setup, django_db_blocker):
-    with factories.demo_for_module(django_db_blocker):
-        yield
-
-
-@pytest.fixture
-def seeded(demo_once, db):
-    """The demo content, loaded once for the module; each test runs in a savepoint of its own."""
-
-
-@pytest.fixture(autouse=True)
-def fresh_page_cache():
-    """Render every page afresh: cached pages would outlive each test's rolled-back transaction."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

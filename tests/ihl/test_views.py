@@ -4,7 +4,6 @@ import re
 from html import unescape
 
 import pytest
-from django.core.cache import cache
 from pytest_django.asserts import assertContains, assertNotContains
 
 from knowledgebase.ihl.models import Provision
@@ -13,25 +12,6 @@ from tests import factories
 POWS_IN_COMBAT = "pkryf4za"
 POWS_AS_SHIELDS = "9eb14hes"
 POWS_EXECUTED = "by0q26qj"
-
-
-@pytest.fixture(scope="module")
-def demo_once(django_db_setup, django_db_blocker):
-    with factories.demo_for_module(django_db_blocker):
-        yield
-
-
-@pytest.fixture
-def seeded(demo_once, db):
-    """The demo content, loaded once for the module; each test runs in a savepoint of its own."""
-
-
-@pytest.fixture(autouse=True)
-def fresh_page_cache():
-    """Render every page afresh: cached pages would outlive each test's rolled-back transaction."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def visible_text(html):

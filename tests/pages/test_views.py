@@ -5,7 +5,6 @@ from html import unescape
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from pytest_django.asserts import assertContains, assertNotContains
 
 from knowledgebase.events.models import Event
@@ -13,25 +12,6 @@ from tests import factories
 from tests.conftest import DRAFT_EVENT, JAN_2024_EXCHANGE, SEP_2022_EXCHANGE, SUMMER_2023_FREEZE
 
 ON_POSTGRESQL = "postgres" in settings.DATABASES["default"]["ENGINE"]
-
-
-@pytest.fixture(scope="module")
-def demo_once(django_db_setup, django_db_blocker):
-    with factories.demo_for_module(django_db_blocker):
-        yield
-
-
-@pytest.fixture
-def seeded(demo_once, db):
-    """The demo content, loaded once for the module; each test runs in a savepoint of its own."""
-
-
-@pytest.fixture(autouse=True)
-def fresh_page_cache():
-    """Render every page afresh: cached pages would outlive each test's rolled-back transaction."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
