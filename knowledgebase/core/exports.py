@@ -96,11 +96,21 @@ def json_value(value, multi=False):
     return value
 
 
-def csv_lines(export, queryset):
-    """The header row, the HXL hashtag row, then one line per row."""
-    writer = csv.writer(_Echo(), lineterminator=LINE_END)
+def _csv_writer():
+    return csv.writer(_Echo(), lineterminator=LINE_END)
+
+
+def csv_head(export, writer=None):
+    """The header row and the HXL hashtag row."""
+    writer = writer or _csv_writer()
     yield writer.writerow([column.name for column in export.columns])
     yield writer.writerow([column.hxl for column in export.columns])
+
+
+def csv_lines(export, queryset):
+    """The header row, the HXL hashtag row, then one line per row."""
+    writer = _csv_writer()
+    yield from csv_head(export, writer)
     readers = [column.value for column in export.columns]
     for row in export.rows(queryset):
         yield writer.writerow([csv_cell(read(row)) for read in readers])
@@ -118,40 +128,29 @@ def json_chunks(export, queryset):
 
 
 def buffered(pieces, size=64 * 1024):
-    """Join small pieces into blocks of about ``size`` characters: one write per block, not per row."""
+    """Join small pieces (text or bytes) into blocks of about ``size``: one write per block, not per row."""
     block, length = [], 0
     for piece in pieces:
         block.append(piece)
         length += len(piece)
         if length >= size:
-            yield "".join(block)
+            yield piece[:0].join(block)
             block, length = [], 0
     if block:
-        yield "".join(block)
+        yield block[0][:0].join(block)
 
 
 def copy_csv_blocks(export, queryset, size=64 * 1024):
     """The CSV as PostgreSQL's COPY writes it, in blocks of about ``size`` bytes, under the same two
     header rows. COPY quotes like csv.writer's minimal quoting once empty strings are NULL (see
     ``copy_text``), and ends lines with LF as csv_lines does."""
-    writer = csv.writer(_Echo(), lineterminator=LINE_END)
-    head = writer.writerow([column.name for column in export.columns]) + writer.writerow(
-        [column.hxl for column in export.columns]
-    )
-    yield head.encode()
+    yield "".join(csv_head(export)).encode()
     sql, params = copy_select(queryset, export.copy(queryset))
     with (
         connections[queryset.db].cursor() as cursor,
         cursor.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", params) as copy,
     ):
-        block = bytearray()
-        for data in copy:
-            block += data
-            if len(block) >= size:
-                yield bytes(block)
-                block.clear()
-        if block:
-            yield bytes(block)
+        yield from buffered((bytes(data) for data in copy), size)
 
 
 @dataclass(frozen=True)
