@@ -32,9 +32,10 @@ def clean_query(query):
     MAX_QUERY_LENGTH characters, cut between words (a cut word would have to match too)."""
     words = (query or "").replace("\x00", " ").split()[:MAX_TERMS]
     text = " ".join(words)
-    if len(text) > MAX_QUERY_LENGTH:
-        text = text[:MAX_QUERY_LENGTH].rsplit(" ", 1)[0] if " " in text[:MAX_QUERY_LENGTH] else text[:MAX_QUERY_LENGTH]
-    return text
+    if len(text) <= MAX_QUERY_LENGTH:
+        return text
+    cut = text[:MAX_QUERY_LENGTH]
+    return cut.rsplit(" ", 1)[0] if " " in cut else cut
 
 
 def query_terms(query):
