@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
 
-from knowledgebase.core.caching import clear_memo
+from knowledgebase.core.content_version import clear_memo
 from knowledgebase.core.workflow_groups import EDITOR, REVIEWER
 
 

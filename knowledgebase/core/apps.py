@@ -7,7 +7,7 @@ class CoreConfig(AppConfig):
     default = True
 
     def ready(self):
-        from knowledgebase.core.caching import connect_invalidation
+        from knowledgebase.core.content_version import connect_invalidation
 
         connect_invalidation()
 

@@ -17,85 +17,17 @@ Redis, PUBLIC_MAX_AGE + PAGE_CACHE_SECONDS with local memory.
 """
 
 import hashlib
-import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
-VERSION_KEY = "content:version"
-CHANGED_KEY = "content:changed-at"
-DOMAIN_APPS = {"core", "actors", "sources", "events", "ihl", "displacement", "briefs"}
+from knowledgebase.core.content_version import content_changed_at, content_version
+
 UNCACHED_PREFIXES = ("/admin/",)
 CACHED_TYPES = ("text/html", "application/json", "application/atom+xml", "application/xml", "text/plain")
-
-
-def content_version():
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        cache.add(CHANGED_KEY, time.time(), timeout=None)
-        version = cache.get(VERSION_KEY, 1)
-    return version
-
-
-def content_changed_at():
-    return cache.get(CHANGED_KEY) or time.time()
-
-
-def bump_content_version():
-    """Make every cached page stale: called on any change to domain content."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.add(VERSION_KEY, 2, timeout=None)
-    cache.set(CHANGED_KEY, time.time(), timeout=None)
-
-
-_memo = {}
-MEMO_LIMIT = 256
-
-
-def memoised(name, build):
-    """``build()``, kept in this process for the current content version and language, and for at most
-    FORM_CHOICES_SECONDS: for small derived lists every page repeats (a filter form's countries,
-    types and themes). With Redis the version changes everywhere at once; with local memory another
-    process's change reaches this one through the time limit, the same bound as the page cache."""
-    from django.utils.translation import get_language
-
-    key = (name, content_version(), get_language())
-    now = time.monotonic()
-    hit = _memo.get(key)
-    if hit is not None and now - hit[0] < settings.FORM_CHOICES_SECONDS:
-        return hit[1]
-    value = build()
-    if len(_memo) >= MEMO_LIMIT:
-        _memo.clear()
-    _memo[key] = (now, value)
-    return value
-
-
-def clear_memo():
-    _memo.clear()
-
-
-def _content_changed(sender, raw=False, **kwargs):
-    if sender._meta.app_label in DOMAIN_APPS:
-        bump_content_version()
-
-
-def connect_invalidation():
-    post_save.connect(_content_changed, dispatch_uid="content-version-save")
-    post_delete.connect(_content_changed, dispatch_uid="content-version-delete")
-    m2m_changed.connect(_m2m_changed, dispatch_uid="content-version-m2m")
-
-
-def _m2m_changed(sender, instance, action, **kwargs):
-    if action.startswith("post_"):
-        _content_changed(type(instance))
 
 
 def _cacheable_request(request):

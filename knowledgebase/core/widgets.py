@@ -97,6 +97,6 @@ class MemoisedChoices(BaseChoiceIterator):
         self.name, self.field = name, field
 
     def __iter__(self):
-        from knowledgebase.core.caching import memoised
+        from knowledgebase.core.content_version import memoised
 
         return iter(memoised(self.name, lambda: [(str(value), str(label)) for value, label in self.field.choices]))
