@@ -1,14 +1,14 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin
 
 from knowledgebase.core.admin_workflow import HistoryAdmin, PublishableAdmin
+from knowledgebase.core.resources import SpreadsheetImportExportMixin
 from knowledgebase.displacement.models import DisplacementStatistic
 from knowledgebase.displacement.resources import DisplacementStatisticResource
 
 
 @admin.register(DisplacementStatistic)
-class DisplacementStatisticAdmin(ImportExportMixin, HistoryAdmin, PublishableAdmin):
+class DisplacementStatisticAdmin(SpreadsheetImportExportMixin, HistoryAdmin, PublishableAdmin):
     resource_classes = [DisplacementStatisticResource]
     list_display = ["title", "value", "qualifier", "population_type", "measurement", "cause", "as_of_date", "status"]
     list_filter = [

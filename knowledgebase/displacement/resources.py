@@ -1,24 +1,18 @@
 """Import and export of displacement statistics as CSV or XLSX (admin)."""
 
-from import_export import fields, widgets
-
 from knowledgebase.actors.models import Actor, Organization
 from knowledgebase.core.models import Country
-from knowledgebase.core.resources import NaturalKeyResource
+from knowledgebase.core.resources import NaturalKeyResource, foreign_key
 from knowledgebase.displacement.models import DisplacementStatistic
 from knowledgebase.sources.models import Source
 
 
-def slug_field(name, model, attribute="slug"):
-    return fields.Field(column_name=name, attribute=name, widget=widgets.ForeignKeyWidget(model, field=attribute))
-
-
 class DisplacementStatisticResource(NaturalKeyResource):
-    origin_country = slug_field("origin_country", Country, "code")
-    host_country = slug_field("host_country", Country, "code")
-    claimant_actor = slug_field("claimant_actor", Actor)
-    claimant_organization = slug_field("claimant_organization", Organization)
-    source = slug_field("source", Source)
+    origin_country = foreign_key("origin_country", Country, "code")
+    host_country = foreign_key("host_country", Country, "code")
+    claimant_actor = foreign_key("claimant_actor", Actor)
+    claimant_organization = foreign_key("claimant_organization", Organization)
+    source = foreign_key("source", Source)
 
     class Meta(NaturalKeyResource.Meta):
         model = DisplacementStatistic

@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from import_export.admin import ImportExportMixin
 
 from knowledgebase.core.admin_workflow import (
     ChildOfPublishableAdmin,
@@ -13,6 +12,7 @@ from knowledgebase.core.admin_workflow import (
     LockedWithParentInline,
     PublishableAdmin,
 )
+from knowledgebase.core.resources import SpreadsheetImportExportMixin
 from knowledgebase.events.models import (
     Citation,
     Event,
@@ -87,7 +87,7 @@ class FigureInline(LockedWithParentInline, admin.StackedInline):
 
 
 @admin.register(Event)
-class EventAdmin(ImportExportMixin, HistoryAdmin, PublishableAdmin):
+class EventAdmin(SpreadsheetImportExportMixin, HistoryAdmin, PublishableAdmin):
     resource_classes = [EventResource]
     list_display = [
         "title",
@@ -192,7 +192,7 @@ class FigureBreakdownInline(LockedWithParentInline, admin.TabularInline):
 
 
 @admin.register(Figure)
-class FigureAdmin(ImportExportMixin, HistoryAdmin, ChildOfPublishableAdmin):
+class FigureAdmin(SpreadsheetImportExportMixin, HistoryAdmin, ChildOfPublishableAdmin):
     resource_classes = [FigureResource]
     list_display = ["event", "measure", "value", "qualifier", "claimant", "source", "rank"]
     list_filter = ["rank", "qualifier", "measure"]

@@ -50,40 +50,53 @@ class _Names:
         }
 
 
-def _figure_changes(revisions, since):
+def _figure_change(previous, current, event_id, names):
+    """What a figure's revision changed for the event ``event_id``, or None when nothing readers see."""
+    what = names.figure(current)
+    here = current.event_id == event_id
+    was_here = previous is not None and previous.event_id == event_id
+    if current.history_type == "-":
+        return (
+            _("Figure removed: %(what)s, %(value)s") % {"what": what, "value": stated_value(current)} if here else None
+        )
+    if not here:
+        if was_here:
+            return _("Figure moved to another event: %(what)s, %(value)s") % {
+                "what": what,
+                "value": stated_value(current),
+            }
+        return None
+    if current.history_type == "+" or (previous is not None and not was_here):
+        return _("Figure added: %(what)s, %(value)s") % {"what": what, "value": stated_value(current)}
+    if previous is None:
+        return None
+    changed = set(current.diff_against(previous, included_fields=FIGURE_FIELDS).changed_fields)
+    if changed & set(VALUE_FIELDS):
+        return _("Figure corrected: %(what)s, from %(old)s to %(new)s") % {
+            "what": what,
+            "old": stated_value(previous),
+            "new": stated_value(current),
+        }
+    if "rank" in changed:
+        return _("Figure re-ranked: %(what)s is now %(rank)s") % {
+            "what": what,
+            "rank": current.get_rank_display().lower(),
+        }
+    return _("Figure attribution updated: %(what)s") % {"what": what} if changed else None
+
+
+def _figure_changes(revisions, since, event_id):
+    """Entries for the revisions of every figure that ever belonged to the event: a figure moved away
+    leaves an entry on the event it left, and one on the event it joined."""
     names = _Names(revisions)
     changes = []
     for _figure_id, group in groupby(revisions, key=lambda r: r.id):
         for previous, current in revision_pairs(list(group)):
             if current.history_date <= since or is_baseline(current):
                 continue
-            note = current.history_change_reason or ""
-            what = names.figure(current)
-            if current.history_type == "+":
-                text = _("Figure added: %(what)s, %(value)s") % {"what": what, "value": stated_value(current)}
-            elif current.history_type == "-":
-                text = _("Figure removed: %(what)s, %(value)s") % {"what": what, "value": stated_value(current)}
-            elif previous is None:
-                continue
-            else:
-                delta = current.diff_against(previous, included_fields=FIGURE_FIELDS)
-                changed = set(delta.changed_fields)
-                if not changed:
-                    continue
-                if changed & set(VALUE_FIELDS):
-                    text = _("Figure corrected: %(what)s, from %(old)s to %(new)s") % {
-                        "what": what,
-                        "old": stated_value(previous),
-                        "new": stated_value(current),
-                    }
-                elif "rank" in changed:
-                    text = _("Figure re-ranked: %(what)s is now %(rank)s") % {
-                        "what": what,
-                        "rank": current.get_rank_display().lower(),
-                    }
-                else:
-                    text = _("Figure attribution updated: %(what)s") % {"what": what}
-            changes.append(Change(current.history_date, text, note, "correction"))
+            text = _figure_change(previous, current, event_id, names)
+            if text:
+                changes.append(Change(current.history_date, text, current.history_change_reason or "", "correction"))
     return changes
 
 
@@ -94,6 +107,7 @@ def event_changes(event):
         return []
     event_revisions = Event.history.filter(id=event.pk).order_by("history_date", "history_id")
     changes = record_changes(event_revisions, since=since, fields=EVENT_FIELDS, label=_label)
-    figure_revisions = list(Figure.history.filter(event_id=event.pk).order_by("id", "history_date", "history_id"))
-    changes += _figure_changes(figure_revisions, since)
+    ever_here = Figure.history.filter(event_id=event.pk).values("id")
+    figure_revisions = list(Figure.history.filter(id__in=ever_here).order_by("id", "history_date", "history_id"))
+    changes += _figure_changes(figure_revisions, since, event.pk)
     return sorted(changes, key=lambda change: change.date, reverse=True)

@@ -1,33 +1,22 @@
 """Import and export of events and of their figures as CSV or XLSX (admin).
 
-Load events first, then their figures (which name their event by public_id).
+Load events first, then their figures (which name their event by public_id). An import refreshes the
+search documents and dispute flags of the events it touches once, after its rows (events.signals).
 """
-
-from import_export import fields, widgets
 
 from knowledgebase.actors.models import Actor, Organization
 from knowledgebase.core.models import Country, Theme
-from knowledgebase.core.resources import NaturalKeyResource
+from knowledgebase.core.resources import NaturalKeyResource, foreign_key, many_to_many
 from knowledgebase.events.models import Event, EventType, Figure, Measure
+from knowledgebase.events.signals import event_refreshes_deferred
 from knowledgebase.sources.models import Source
-
-SEPARATOR = ";"
-
-
-def related(name, model, attribute="slug"):
-    return fields.Field(column_name=name, attribute=name, widget=widgets.ForeignKeyWidget(model, field=attribute))
-
-
-def related_many(name, model, attribute):
-    return fields.Field(
-        column_name=name, attribute=name, widget=widgets.ManyToManyWidget(model, field=attribute, separator=SEPARATOR)
-    )
 
 
 class EventResource(NaturalKeyResource):
-    event_type = related("event_type", EventType)
-    countries = related_many("countries", Country, "code")
-    themes = related_many("themes", Theme, "slug")
+    deferred_effects = (event_refreshes_deferred,)
+    event_type = foreign_key("event_type", EventType)
+    countries = many_to_many("countries", Country, "code")
+    themes = many_to_many("themes", Theme)
 
     class Meta(NaturalKeyResource.Meta):
         model = Event
@@ -58,11 +47,12 @@ class EventResource(NaturalKeyResource):
 
 class FigureResource(NaturalKeyResource):
     publishable_path = "event"
-    event = related("event", Event, "public_id")
-    measure = related("measure", Measure)
-    claimant_actor = related("claimant_actor", Actor)
-    claimant_organization = related("claimant_organization", Organization)
-    source = related("source", Source)
+    deferred_effects = (event_refreshes_deferred,)
+    event = foreign_key("event", Event, "public_id")
+    measure = foreign_key("measure", Measure)
+    claimant_actor = foreign_key("claimant_actor", Actor)
+    claimant_organization = foreign_key("claimant_organization", Organization)
+    source = foreign_key("source", Source)
 
     class Meta(NaturalKeyResource.Meta):
         model = Figure
