@@ -6,11 +6,14 @@ Events sit to the right of actors: profiles reach them through reverse relations
 
 from itertools import groupby
 
+from django.apps import apps
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
 from knowledgebase.actors.filters import ActorFilter, OrganizationFilter
 from knowledgebase.actors.models import Actor, Organization
+from knowledgebase.core.caching import cached_page
 from knowledgebase.core.models import PublicationStatus
 from knowledgebase.core.structured_data import organization as structured_organization
 from knowledgebase.core.structured_data import with_context
@@ -27,11 +30,13 @@ def _list(request, filterset_class, queryset, template):
     return TemplateResponse(request, template, context, status=200 if valid else 400)
 
 
+@cached_page("page", filterset=ActorFilter)
 def actor_list(request):
     actors = Actor.objects.select_related("country", "parent").prefetch_related("aliases").order_by("name")
     return _list(request, ActorFilter, actors, "actors/actor_list.html")
 
 
+@cached_page("page", filterset=OrganizationFilter)
 def organization_list(request):
     organizations = Organization.objects.select_related("country").order_by("name")
     return _list(request, OrganizationFilter, organizations, "actors/organization_list.html")
@@ -47,6 +52,7 @@ def timeline(participations):
     return [(year, list(items)) for year, items in groupby(rows, key=lambda p: p.event.start_date.year)]
 
 
+@cached_page()
 def actor_detail(request, slug):
     actor = get_object_or_404(
         Actor.objects.select_related("country", "parent").prefetch_related("aliases", "children"), slug=slug
@@ -55,6 +61,26 @@ def actor_detail(request, slug):
     return TemplateResponse(request, "actors/actor_detail.html", context)
 
 
+def published_sources(sources):
+    """The sources that published content cites or uses: a published event's citations, figures and
+    allegations, published statistics and briefs. A source that only a draft uses is not public yet.
+
+    The models sit to the right of actors, so they are looked up by name (one subquery each, no join
+    that multiplies rows, and no query per source)."""
+
+    def used(model, published):
+        return Exists(apps.get_model(model).objects.filter(published, source=OuterRef("pk")))
+
+    return sources.filter(
+        used("events.Citation", Q(event__status=PUBLISHED))
+        | used("events.Figure", Q(event__status=PUBLISHED))
+        | used("ihl.Allegation", Q(event__status=PUBLISHED))
+        | used("displacement.DisplacementStatistic", Q(status=PUBLISHED))
+        | used("briefs.Brief", Q(status=PUBLISHED))
+    )
+
+
+@cached_page()
 def organization_detail(request, slug):
     organization = get_object_or_404(
         Organization.objects.select_related("country", "parent").prefetch_related("children"), slug=slug
@@ -64,7 +90,9 @@ def organization_detail(request, slug):
         "organization": organization,
         "structured_data": with_context(structured_organization(organization, url)),
         "timeline": timeline(organization.participations.all()),
-        "sources": organization.sources.select_related("publisher").order_by("-published_date", "title")[:50],
+        "sources": published_sources(organization.sources.select_related("publisher")).order_by(
+            "-published_date", "title"
+        )[:50],
         "briefs": organization.briefs.filter(status=PUBLISHED).order_by("-published_date"),
     }
     return TemplateResponse(request, "actors/organization_detail.html", context)

@@ -2,16 +2,17 @@
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
 from knowledgebase.briefs.models import Brief
+from knowledgebase.core.feeds import TextSummaryAtomFeed
 
 FEED_SIZE = 50
 
 
 class BriefFeed(Feed):
-    feed_type = Atom1Feed
+    cache_parameters = frozenset()
+    feed_type = TextSummaryAtomFeed
     title = _("Briefs")
     subtitle = _("Analysis and advocacy published in the knowledge base.")
     link = reverse_lazy("briefs:list")

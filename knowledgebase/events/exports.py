@@ -20,6 +20,7 @@ from knowledgebase.core.exports import (
     copy_boolean,
     copy_date,
     copy_datetime,
+    copy_number,
     copy_text,
     key,
 )
@@ -189,8 +190,8 @@ def _event_copy(queryset):
         CopyJoined(f"{Event.countries.through._meta.db_table} t", "t.event_id", "t.country_id", "t.id"),
         copy_text("region"),
         copy_text("place_name"),
-        copy_text("latitude"),
-        copy_text("longitude"),
+        copy_number("latitude"),
+        copy_number("longitude"),
         copy_text("geo_precision"),
         CopyJoined(
             f"{participation} t JOIN {Actor._meta.db_table} a ON a.id = t.actor_id",

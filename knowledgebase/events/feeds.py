@@ -1,46 +1,59 @@
 """Atom feeds of new and updated published events: all of them, any filter of /events/, or one actor's."""
 
+from dataclasses import dataclass
+
 from django.contrib.syndication.views import Feed
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from knowledgebase.actors.models import Actor
+from knowledgebase.core.caching import filter_parameters
+from knowledgebase.core.feeds import TextSummaryAtomFeed
 from knowledgebase.events.filters import EventFilter
 from knowledgebase.events.models import Event
 
 FEED_SIZE = 50
 
 
+@dataclass(frozen=True)
+class Selection:
+    """What one request asked the feed for. The feed object serves every request, from several threads
+    at once, so nothing of a request may be kept on it."""
+
+    filterset: EventFilter
+    query_string: str
+    actor: Actor | None = None
+
+
 class EventFeed(Feed):
     """Newest changes first; the same GET parameters as /events/ narrow it."""
 
-    feed_type = Atom1Feed
+    cache_parameters = filter_parameters(EventFilter)
+    feed_type = TextSummaryAtomFeed
 
     def __call__(self, request, *args, **kwargs):
-        self.filterset = EventFilter(
-            request.GET or None, queryset=Event.objects.published().for_list(), request=request
-        )
-        if self.filterset.is_bound and not self.filterset.is_valid():
-            return JsonResponse(
-                {"error": _("Some filters could not be read."), "fields": self.filterset.errors}, status=400
-            )
-        self.query_string = request.GET.urlencode()
+        filterset = EventFilter(request.GET or None, queryset=Event.objects.published().for_list(), request=request)
+        if filterset.is_bound and not filterset.is_valid():
+            return JsonResponse({"error": _("Some filters could not be read."), "fields": filterset.errors}, status=400)
+        request.feed_filterset = filterset
         return super().__call__(request, *args, **kwargs)
 
-    def title(self):
+    def get_object(self, request, *args, **kwargs):
+        return Selection(request.feed_filterset, request.GET.urlencode())
+
+    def title(self, selection):
         return _("Events: new and updated")
 
-    def link(self):
-        return reverse("events:list") + (f"?{self.query_string}" if self.query_string else "")
+    def link(self, selection):
+        return reverse("events:list") + (f"?{selection.query_string}" if selection.query_string else "")
 
     def subtitle(self):
         return _("Published events of the knowledge base, newest changes first.")
 
-    def items(self):
-        return self.filterset.qs.order_by("-updated_at", "-id")[:FEED_SIZE]
+    def items(self, selection):
+        return selection.filterset.qs.order_by("-updated_at", "-id")[:FEED_SIZE]
 
     def item_title(self, item):
         return item.title
@@ -70,15 +83,15 @@ class ActorEventFeed(EventFeed):
     """Published events an actor took part in."""
 
     def get_object(self, request, slug):
-        return get_object_or_404(Actor, slug=slug)
+        actor = get_object_or_404(Actor, slug=slug)
+        return Selection(request.feed_filterset, request.GET.urlencode(), actor)
 
-    def title(self, actor):
-        return _("Events with %(name)s") % {"name": actor.name}
+    def title(self, selection):
+        return _("Events with %(name)s") % {"name": selection.actor.name}
 
-    def link(self, actor):
-        return actor.get_absolute_url()
+    def link(self, selection):
+        return selection.actor.get_absolute_url()
 
-    def items(self, actor):
-        return (
-            self.filterset.qs.filter(participations__actor=actor).distinct().order_by("-updated_at", "-id")[:FEED_SIZE]
-        )
+    def items(self, selection):
+        events = selection.filterset.qs.filter(participations__actor=selection.actor).distinct()
+        return events.order_by("-updated_at", "-id")[:FEED_SIZE]

@@ -19,4 +19,15 @@ CONVENTIONS = [
     _("A cell with several values separates them with '; '. JSON gives them as arrays."),
     _("Numbers are given as their source states them, with a qualifier (more-than, up-to…) and who claims them."),
     _("Only published records are exported. A download follows the same filters (GET parameters) as its page."),
+    _(
+        "In CSV files, a text that begins with =, +, -, @, a tab or a carriage return is written with an "
+        "apostrophe (') in front, so that spreadsheet programs show it as text instead of running it as a "
+        "formula. Numbers are written as they are (a latitude of -33.5 stays -33.5). Other programs see the "
+        "apostrophe: drop a leading apostrophe that comes before one of these characters. JSON gives every text "
+        "as it is."
+    ),
+    _(
+        "A download that cannot be completed is an error, never a shortened file. While too many downloads run "
+        "at once, the answer is 503 with a Retry-After header: try again a little later."
+    ),
 ]

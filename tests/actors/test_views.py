@@ -253,3 +253,44 @@ def test_an_organisation_timeline_leaves_out_draft_events(seeded, client):
 
 def test_an_unknown_organisation_is_404(seeded, client):
     assert client.get("/organizations/nobody/").status_code == 404
+
+
+def test_an_organisation_profile_lists_a_source_only_once_published_content_cites_it(seeded, client, reviewer):
+    from knowledgebase.core.services import publishable_publish
+
+    isw = Organization.objects.get(slug="institute-for-the-study-of-war")
+    source = factories.SourceFactory(publisher=isw, title="A source only a draft cites")
+    draft = factories.SingleSaveEventFactory(title="A draft that cites it")
+    factories.CitationFactory(event=draft, source=source)
+
+    assertNotContains(client.get(isw.get_absolute_url()), "A source only a draft cites")
+
+    publishable_publish(obj=draft, by=reviewer)
+
+    assertContains(client.get(isw.get_absolute_url()), "A source only a draft cites")
+
+
+@pytest.mark.parametrize("use", ["figure", "allegation", "statistic", "brief"])
+def test_an_organisation_profile_lists_sources_that_published_content_uses(seeded, client, use):
+    publisher = factories.OrganizationFactory()
+    source = factories.SourceFactory(publisher=publisher, title="The used source")
+    unused = factories.SourceFactory(publisher=publisher, title="An unused source")
+    event = factories.EventFactory(published=True)
+    draft = factories.EventFactory()
+    if use == "figure":
+        factories.FigureFactory(event=event, source=source)
+        factories.FigureFactory(event=draft, source=unused)
+    elif use == "allegation":
+        factories.AllegationFactory(event=event, source=source)
+        factories.AllegationFactory(event=draft, source=unused)
+    elif use == "statistic":
+        factories.StatisticFactory(published=True, source=source)
+        factories.StatisticFactory(source=unused)
+    else:
+        factories.BriefFactory(published=True, source=source)
+        factories.BriefFactory(source=unused)
+
+    response = client.get(publisher.get_absolute_url())
+
+    assertContains(response, "The used source")
+    assertNotContains(response, "An unused source")

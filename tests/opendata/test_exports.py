@@ -8,11 +8,27 @@ from decimal import Decimal
 
 import hxl
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import StreamingHttpResponse
 
+from knowledgebase.core.models import Country
 from tests.conftest import DRAFT_EVENT, JAN_2024_EXCHANGE, SEP_2022_EXCHANGE
-from tests.factories import ActorFactory, CitationFactory, EventFactory, ParticipationFactory
+from tests.factories import (
+    ActorFactory,
+    CitationFactory,
+    EventFactory,
+    EventTypeFactory,
+    FigureFactory,
+    MeasureFactory,
+    OrganizationFactory,
+    ParticipationFactory,
+    SourceFactory,
+    StatisticFactory,
+)
+
+# Text a spreadsheet program would run as a formula (OWASP, "CSV Injection").
+FORMULA_TITLE = '=HYPERLINK("http://x","y")'
+FORMULA_SUMMARY = "+cmd|' /C calc'!A0"
 
 
 def read_csv(response):
@@ -172,6 +188,25 @@ def test_postgresql_copy_writes_the_same_bytes_as_the_python_writer(rf, demo, qu
     ParticipationFactory(event=awkward, actor=ActorFactory(name="Second, actor"), role="mediator")
     ParticipationFactory(event=awkward, role="party")
     CitationFactory(event=awkward)
+    # Text a spreadsheet would run, and numbers that begin with a minus sign.
+    formulas = EventFactory(
+        published=True,
+        title=FORMULA_TITLE,
+        summary=FORMULA_SUMMARY,
+        place_name="-Kherson",
+        region="\r@region",
+        date_note="\tnote",
+        countries=["UA"],
+        latitude=Decimal("-33.5"),
+        longitude=Decimal("-70.25"),
+        geo_precision="exact",
+    )
+    ParticipationFactory(event=formulas, actor=ActorFactory(name="=Actor, with a comma"), role="party")
+    ParticipationFactory(event=formulas, actor=ActorFactory(name="+Second"), role="mediator")
+    ParticipationFactory(event=formulas, actor=None, organization=OrganizationFactory(name="@Org"), role="mediator")
+    CitationFactory(event=formulas, source=SourceFactory(title='-Source "quoted"'))
+    CitationFactory(event=formulas, source=SourceFactory(title="=Second source"))
+    EventFactory(published=True, title="'=Already escaped by an editor", summary="''+Twice", countries=["UA"])
     queryset = filtered_events(
         rf.get("/events/export.csv", dict(pair.split("=") for pair in query.split("&") if pair))
     ).qs
@@ -182,6 +217,8 @@ def test_postgresql_copy_writes_the_same_bytes_as_the_python_writer(rf, demo, qu
 
     assert copied == written
     assert len(copied.splitlines()) >= 3
+    if not query:
+        assert "'=HYPERLINK" in written.decode() and ",-33.50000,-70.25000," in written.decode()
 
 
 @POSTGRESQL_ONLY
@@ -192,3 +229,181 @@ def test_the_events_download_on_postgresql_is_written_by_copy(client, demo, djan
     assert rows[1][0] == "#event+id"
     assert {JAN_2024_EXCHANGE, SEP_2022_EXCHANGE} <= {row[0] for row in rows[2:]}
     assert "\r" not in text
+
+
+# --- Spreadsheet formulas ------------------------------------------------------------------------
+# A text cell a spreadsheet would run as a formula is written with an apostrophe in front
+# (knowledgebase.core.formulas); numbers stay numbers. The same on SQLite and PostgreSQL (COPY).
+
+
+def by_column(rows):
+    header = rows[0]
+    return [dict(zip(header, row, strict=True)) for row in rows[2:]]
+
+
+def test_the_events_csv_escapes_formulas_in_text_and_keeps_negative_coordinates(client, db):
+    event = EventFactory(
+        published=True,
+        title=FORMULA_TITLE,
+        summary=FORMULA_SUMMARY,
+        place_name="-Kherson",
+        date_note="@SUM(A1)",
+        region="\tRegion",
+        latitude=Decimal("-33.5"),
+        longitude=Decimal("-70.25"),
+        geo_precision="exact",
+    )
+    ParticipationFactory(event=event, actor=ActorFactory(name="=Actor"), role="party")
+    CitationFactory(event=event, source=SourceFactory(title="-Source"))
+
+    (row,) = by_column(read_csv(client.get("/events/export.csv"))[0])
+
+    assert row["title"] == "'" + FORMULA_TITLE
+    assert row["summary"] == "'" + FORMULA_SUMMARY
+    assert row["place"] == "'-Kherson"
+    assert row["date_note"] == "'@SUM(A1)"
+    assert row["region"] == "'\tRegion"
+    assert row["actors"] == "'=Actor (party)"
+    assert row["sources"] == "'-Source"
+    assert (row["latitude"], row["longitude"]) == ("-33.50000", "-70.25000")
+
+
+def test_the_figures_csv_escapes_formulas_and_keeps_numbers(client, db):
+    event = EventFactory(published=True, title=FORMULA_TITLE)
+    FigureFactory(
+        event=event,
+        value=230,
+        claimant_actor=ActorFactory(name="@Claimant"),
+        source=SourceFactory(title="+Source"),
+        excerpt="-230 said",
+    )
+
+    (row,) = by_column(read_csv(client.get("/events/figures.csv"))[0])
+
+    assert row["event_title"] == "'" + FORMULA_TITLE
+    assert row["claimant"] == "'@Claimant"
+    assert row["source"] == "'+Source"
+    assert row["excerpt"] == "'-230 said"
+    assert row["value"] == "230"
+
+
+def test_the_pow_exchange_csv_escapes_formulas_and_keeps_numbers(client, db):
+    exchange = EventFactory(published=True, title=FORMULA_TITLE, event_type=EventTypeFactory(slug="prisoner-exchange"))
+    returned = MeasureFactory(slug="returned-to-ua", kind="returned", country=Country.objects.get(code="UA"))
+    FigureFactory(event=exchange, measure=returned, value=230)
+    ParticipationFactory(
+        event=exchange, actor=None, organization=OrganizationFactory(name="=Mediator"), role="mediator"
+    )
+
+    (row,) = by_column(read_csv(client.get("/pow-exchanges/export.csv"))[0])
+
+    assert row["title"] == "'" + FORMULA_TITLE
+    assert row["mediators"] == "'=Mediator"
+    assert row["returned"] == "230"
+
+
+def test_the_displacement_csv_escapes_formulas_and_keeps_numbers(client, db):
+    StatisticFactory(
+        published=True,
+        title=FORMULA_SUMMARY,
+        includes="-refugees only",
+        value=1000,
+        claimant_organization=OrganizationFactory(name="@UNHCR"),
+        source=SourceFactory(title="=Source"),
+    )
+
+    (row,) = by_column(read_csv(client.get("/displacement/export.csv"))[0])
+
+    assert row["label"] == "'" + FORMULA_SUMMARY
+    assert row["includes"] == "'-refugees only"
+    assert row["claimant"] == "'@UNHCR"
+    assert row["source"] == "'=Source"
+    assert row["value"] == "1000"
+
+
+def test_json_downloads_keep_the_raw_text(client, db):
+    EventFactory(published=True, title=FORMULA_TITLE, latitude=Decimal("-33.5"), longitude=Decimal("1"))
+
+    (record,) = json.loads(b"".join(client.get("/events/export.json").streaming_content))
+
+    assert record["title"] == FORMULA_TITLE
+    assert record["latitude"] == -33.5
+
+
+def test_the_data_dictionary_states_the_formula_rule(client, db):
+    html = client.get("/data/").content.decode()
+
+    assert "apostrophe" in html
+
+
+# --- A download is complete or it is an error ----------------------------------------------------
+
+DOWNLOADS = ["/events/export.csv", "/events/figures.csv", "/pow-exchanges/export.csv", "/displacement/export.csv"]
+
+
+@pytest.mark.parametrize("url", DOWNLOADS)
+@pytest.mark.parametrize(("query", "rows"), [("q=!", 0), ("q=%20", 1), ("q=%3F%21%E2%80%A6%20--%20%2F", 0)])
+def test_a_search_without_a_word_gives_a_complete_file(client, db, url, query, rows):
+    exchange = EventFactory(published=True, title="Exchange", event_type=EventTypeFactory(slug="prisoner-exchange"))
+    returned = MeasureFactory(slug="returned-to-ua", kind="returned", country=Country.objects.get(code="UA"))
+    FigureFactory(event=exchange, measure=returned, value=230)
+    StatisticFactory(published=True)
+    if url.startswith("/displacement/"):
+        rows = 1  # the explorer has no search: the parameter is not one of its filters
+
+    response = client.get(f"{url}?{query}")
+    table, text = read_csv(response)
+
+    assert response.status_code == 200
+    assert len(table) == 2 + rows
+    assert text.endswith("\n")
+
+
+def test_a_download_that_fails_before_its_first_row_is_an_error_response_not_a_truncated_file(client, db, monkeypatch):
+    import dataclasses
+
+    from knowledgebase.events import views
+    from knowledgebase.events.exports import EVENTS
+
+    def broken(queryset):
+        raise DatabaseError("the database went away")
+
+    monkeypatch.setattr(views, "EVENTS", dataclasses.replace(EVENTS, rows=broken, copy=broken))
+    EventFactory(published=True)
+    client.raise_request_exception = False
+
+    response = client.get("/events/export.csv")
+
+    assert response.status_code == 500
+    assert not response.streaming
+
+
+def test_a_carriage_return_in_a_text_is_quoted_so_the_row_reads_back_whole(client, db):
+    EventFactory(published=True, summary="First line\rsecond line", date_note="\r=note")
+
+    (row,) = by_column(read_csv(client.get("/events/export.csv"))[0])
+
+    assert row["summary"] == "First line\rsecond line"
+    assert row["date_note"] == "'\r=note"
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        ("=1+1", "'=1+1"),
+        ("-Kherson", "'-Kherson"),
+        ("\t@x", "'\t@x"),
+        ("Plain, text", "Plain, text"),
+        (["=a", "b"], "'=a; b"),
+        (["a", "=b"], "a; =b"),
+        (Decimal("-33.50000"), "-33.50000"),
+        (-5, "-5"),
+        (datetime.date(2024, 1, 3), "2024-01-03"),
+        (True, "true"),
+        (None, ""),
+    ],
+)
+def test_csv_cells_neutralise_text_and_keep_numbers(value, cell):
+    from knowledgebase.core.exports import csv_cell
+
+    assert csv_cell(value) == cell

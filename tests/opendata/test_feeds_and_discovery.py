@@ -8,7 +8,7 @@ import feedparser
 import pytest
 
 from tests.conftest import DRAFT_EVENT, JAN_2024_EXCHANGE, SEP_2022_EXCHANGE
-from tests.factories import EventFactory
+from tests.factories import ActorFactory, BriefFactory, EventFactory, ParticipationFactory
 
 SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
@@ -116,3 +116,57 @@ def test_json_ld_cannot_be_closed_by_content(client, db):
     html = client.get(event.get_absolute_url()).content.decode()
 
     assert "<script>alert(1)" not in html
+
+
+ATOM = {"atom": "http://www.w3.org/2005/Atom"}
+
+
+@pytest.mark.parametrize("url", ["/feeds/events/", "/feeds/actors/{actor}/", "/feeds/briefs/"])
+def test_feeds_deliver_editors_text_as_text_not_html(client, db, url):
+    event = EventFactory(published=True, summary="Editors wrote <b>x</b> & more")
+    actor = ActorFactory(slug="feed-actor")
+    ParticipationFactory(event=event, actor=actor)
+    BriefFactory(published=True, standfirst="Editors wrote <b>x</b> & more")
+
+    feed = ET.fromstring(client.get(url.format(actor=actor.slug)).content)
+    (summary,) = feed.findall("atom:entry/atom:summary", ATOM)
+
+    assert summary.get("type") == "text"
+    assert summary.text == "Editors wrote <b>x</b> & more"
+
+
+def test_a_feed_reader_shows_the_markup_as_written(client, db):
+    EventFactory(published=True, summary="<b>x</b>")
+
+    (entry,) = feedparser.parse(client.get("/feeds/events/").content).entries
+
+    assert entry.summary_detail.type == "text/plain"
+    assert entry.summary == "<b>x</b>"
+
+
+@pytest.mark.parametrize("path", ["/feeds/events/", "/feeds/actors/{actor}/"])
+def test_a_feed_keeps_each_readers_filters_apart(rf, db, path):
+    """One feed object serves every request (and threads): a reader's filters must not leak into another
+    reader's feed that is being written at the same moment."""
+    from unittest import mock
+
+    from django.contrib.syndication.views import Feed
+    from django.urls import resolve
+
+    actor = ActorFactory()
+    for country, title in (("UA", "Only in Ukraine"), ("RU", "Only in Russia")):
+        ParticipationFactory(event=EventFactory(published=True, countries=[country], title=title), actor=actor)
+    url = path.format(actor=actor.slug)
+    match = resolve(url)
+    write_feed = Feed.get_feed
+
+    def another_reader_arrives_meanwhile(feed, obj, request):
+        if request.GET.get("country") == "UA":
+            match.func(rf.get(url, {"country": "RU"}), **match.kwargs)
+        return write_feed(feed, obj, request)
+
+    with mock.patch.object(Feed, "get_feed", another_reader_arrives_meanwhile):
+        body = match.func(rf.get(url, {"country": "UA"}), **match.kwargs).content.decode()
+
+    assert "Only in Ukraine" in body
+    assert "Only in Russia" not in body
