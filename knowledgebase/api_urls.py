@@ -16,6 +16,13 @@ from knowledgebase.displacement.api import StatisticViewSet
 from knowledgebase.events.api import EventViewSet, FigureViewSet
 from knowledgebase.ihl.api import ProvisionViewSet
 
+
+class SwaggerView(SpectacularSwaggerSplitView):
+    """Swagger UI; its start-up script is the same URL with ``?script`` (a parameter the page cache keeps)."""
+
+    cache_parameters = frozenset({"script"})
+
+
 router = DefaultRouter()
 router.register("events", EventViewSet, basename="event")
 router.register("figures", FigureViewSet, basename="figure")
@@ -29,6 +36,6 @@ app_name = "api"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file, so the strict CSP holds.
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", SwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),
 ]

@@ -2,9 +2,12 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+from two_factor.urls import urlpatterns as two_factor_urls
 
 from knowledgebase.briefs.feeds import BriefFeed
+from knowledgebase.core.caching import cached_page
 from knowledgebase.events.feeds import ActorEventFeed, EventFeed
+from knowledgebase.pages.operations import health, security_txt
 from knowledgebase.pages.sitemaps import SITEMAPS
 from knowledgebase.pages.views import robots_txt
 
@@ -19,13 +22,22 @@ urlpatterns = [
     path("feeds/events/", EventFeed(), name="feed-events"),
     path("feeds/briefs/", BriefFeed(), name="feed-briefs"),
     path("feeds/actors/<slug:slug>/", ActorEventFeed(), name="feed-actor"),
-    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"}),
-    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
+    path(
+        "sitemap.xml", cached_page()(sitemap_views.index), {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"}
+    ),
+    path(
+        "sitemap-<section>.xml", cached_page("p")(sitemap_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap-section"
+    ),
     path("robots.txt", robots_txt, name="robots"),
+    path(".well-known/security.txt", security_txt, name="security-txt"),
+    path("health/", health, name="health"),
+    path("", include(two_factor_urls)),
     path("", include("knowledgebase.pages.urls")),
 ]
 
+handler400 = "knowledgebase.core.views.bad_request"
 handler404 = "knowledgebase.pages.views.not_found"
+handler500 = "knowledgebase.core.outage.server_error"
 
 if settings.BENCH_FLOOR and settings.BENCH_QUERIES_FILE:
     from knowledgebase.pages.bench import floor

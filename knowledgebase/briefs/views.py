@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 
 from knowledgebase.briefs.models import Brief, Recommendation, Takeaway
 from knowledgebase.core import structured_data
+from knowledgebase.core.caching import cached_page
 from knowledgebase.core.changelog import record_changes
 from knowledgebase.core.views import paginate, visible_to
 from knowledgebase.displacement.models import DisplacementStatistic
@@ -17,11 +18,13 @@ from knowledgebase.events.selectors import figures_by_measure
 BRIEF_FIELDS = ["title", "standfirst", "body", "organization", "author", "published_date"]
 
 
+@cached_page("page")
 def brief_list(request):
     briefs = Brief.objects.published().select_related("organization").prefetch_related("themes")
     return TemplateResponse(request, "briefs/brief_list.html", {"page_obj": paginate(request, briefs)})
 
 
+@cached_page()
 def brief_detail(request, slug):
     brief = get_object_or_404(
         visible_to(request, Brief.objects.all())

@@ -1,10 +1,20 @@
-"""Helpers shared by public views: who may see what, and pagination that keeps filters."""
+"""Helpers shared by public views: who may see what, pagination that keeps filters, the 400 page."""
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 
 from knowledgebase.core.models import PUBLIC_STATUSES
+
+
+def bad_request(request, exception=None):
+    """handler400: JSON under /api/, elsewhere a page that reads nothing from the request (it may carry
+    a Host header the site refuses, and reading that again would turn the 400 into a 500)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Bad request."}, status=400)
+    return HttpResponse(render_to_string("400.html"), status=400)
 
 
 def visible_to(request, queryset):

@@ -8,8 +8,10 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
+from knowledgebase.core.caching import cached_page
 from knowledgebase.core.charts import Point, bar_chart, step_chart
 from knowledgebase.core.exports import download, invalid_filters_response, list_dataset
+from knowledgebase.core.ratelimits import EXPORT, limited_as
 from knowledgebase.core.views import paginate
 from knowledgebase.displacement.exports import STATISTICS
 from knowledgebase.displacement.filters import StatisticFilter
@@ -22,6 +24,7 @@ def filtered_statistics(request):
     return StatisticFilter(request.GET or None, queryset=DisplacementStatistic.objects.published(), request=request)
 
 
+@limited_as(EXPORT)
 def statistic_export(request, fmt):
     filterset = filtered_statistics(request)
     if filterset.is_bound and not filterset.is_valid():
@@ -44,6 +47,7 @@ def yearly_series(queryset):
     return series
 
 
+@cached_page("page", filterset=StatisticFilter)
 def explorer(request):
     filterset = filtered_statistics(request)
     valid = not filterset.is_bound or filterset.is_valid()

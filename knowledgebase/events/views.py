@@ -7,9 +7,11 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from knowledgebase.core import structured_data
+from knowledgebase.core.caching import cached_page
 from knowledgebase.core.charts import step_chart
 from knowledgebase.core.exports import download, invalid_filters_response, list_dataset
 from knowledgebase.core.models import Country
+from knowledgebase.core.ratelimits import EXPORT, SEARCH, limited_as
 from knowledgebase.core.views import paginate, visible_to
 from knowledgebase.events.changelog import event_changes
 from knowledgebase.events.exports import EVENTS, EXCHANGES, FIGURES
@@ -44,18 +46,27 @@ def _export(request, export, fmt, queryset=None):
     return download(export, filterset.qs, fmt)
 
 
+@limited_as(EXPORT)
 def event_export(request, fmt):
     return _export(request, EVENTS, fmt)
 
 
+@limited_as(EXPORT)
 def figure_export(request, fmt):
     return _export(request, FIGURES, fmt)
 
 
+@limited_as(EXPORT)
 def exchange_export(request, fmt):
     return _export(request, EXCHANGES, fmt, exchange_queryset(Event.objects.published()))
 
 
+def _searching(request):
+    return SEARCH if request.GET.get("q", "").strip() else None
+
+
+@cached_page("page", filterset=EventFilter)
+@limited_as(_searching)
 def event_list(request):
     filterset = filtered_events(request)
     valid = not filterset.is_bound or filterset.is_valid()
@@ -77,6 +88,7 @@ def event_list(request):
     return TemplateResponse(request, template, context, status=200 if valid else 400)
 
 
+@cached_page()
 def event_detail(request, key):
     events = visible_to(request, Event.objects.all())
     event = event_detail_queryset(events).filter(public_id=key).first()
@@ -97,6 +109,7 @@ def event_detail(request, key):
     return TemplateResponse(request, "events/event_detail.html", context)
 
 
+@cached_page("page", filterset=EventFilter)
 def pow_exchanges(request):
     """Every published prisoner exchange in date order, with a cumulative chart of people returned."""
     exchanges = Event.objects.published().filter(event_type__slug=PRISONER_EXCHANGE)

@@ -6,12 +6,14 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
+from knowledgebase.core.caching import cached_page
 from knowledgebase.core.models import PublicationStatus
 from knowledgebase.ihl.models import Allegation, Provision
 
 PUBLISHED = PublicationStatus.PUBLISHED
 
 
+@cached_page()
 def provision_list(request):
     provisions = Provision.objects.annotate(
         allegation_count=Count("allegations", filter=Q(allegations__event__status=PUBLISHED))
@@ -20,6 +22,7 @@ def provision_list(request):
     return TemplateResponse(request, "ihl/provision_list.html", {"instruments": instruments})
 
 
+@cached_page()
 def provision_detail(request, slug):
     allegations = (
         Allegation.objects.filter(event__status=PUBLISHED)

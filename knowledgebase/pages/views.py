@@ -4,6 +4,8 @@ from django.http import HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 
 from knowledgebase.briefs.models import Brief
+from knowledgebase.core.caching import cached_page
+from knowledgebase.core.ratelimits import SEARCH, limited_as
 from knowledgebase.displacement.models import DisplacementStatistic
 from knowledgebase.events.models import Event, MeasureKind
 from knowledgebase.events.selectors import exchange_queryset, exchange_rows
@@ -14,6 +16,7 @@ LATEST_EVENTS = 6
 SEARCH_RESULTS = 50
 
 
+@cached_page()
 def home(request):
     latest_exchange = exchange_rows(exchange_queryset(Event.objects.published()).reverse()[:1])
     context = {
@@ -29,6 +32,8 @@ def home(request):
     return TemplateResponse(request, "pages/home.html", context)
 
 
+@cached_page("q")
+@limited_as(SEARCH)
 def search(request):
     query = request.GET.get("q", "")
     results = site_search(query)[:SEARCH_RESULTS]
@@ -36,12 +41,14 @@ def search(request):
     return TemplateResponse(request, "pages/search.html", context)
 
 
+@cached_page()
 def data_dictionary(request):
     """Every download and every column: name, HXL hashtag and meaning."""
     context = {"catalogue": CATALOGUE, "conventions": CONVENTIONS}
     return TemplateResponse(request, "pages/data.html", context)
 
 
+@cached_page()
 def robots_txt(request):
     sitemap = request.build_absolute_uri("/sitemap.xml")
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /search/", f"Sitemap: {sitemap}", ""]

@@ -1,9 +1,11 @@
 """Anonymous public pages are cached and revalidated; any content change invalidates them at once."""
 
 import pytest
+from django.core.cache import cache
 from django.test import override_settings
 
 from knowledgebase.core.services import publishable_publish, publishable_retract
+from tests.conftest import JAN_2024_EXCHANGE
 from tests.factories import EventFactory
 
 
@@ -128,3 +130,173 @@ def test_choices_are_read_afresh_when_the_memo_is_off(client, db):
         client.get("/events/?sort=oldest")
 
     assert _reads_countries(second.captured_queries)
+
+
+# --- the key and Vary cover every input that changes the response (issue: cache poisoning) ---------
+
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+def test_a_fragment_request_never_poisons_the_page(client, db):
+    EventFactory(published=True, countries=["UA"], title="Event in Ukraine")
+
+    fragment = client.get("/events/?country=UA", HTTP_X_REQUESTED_WITH="fetch", HTTP_ACCEPT=BROWSER_ACCEPT)
+    page = client.get("/events/?country=UA", HTTP_ACCEPT=BROWSER_ACCEPT)
+
+    assert "<html" not in fragment.content.decode()
+    assert "<html" in page.content.decode() and "css/site.css" in page.content.decode()
+    assert page["X-Cache"] == "miss"
+    assert "X-Requested-With" in page["Vary"] and "Accept" in page["Vary"] and "Host" in page["Vary"]
+
+
+def test_another_host_header_never_fixes_the_links_of_the_page(client, db):
+    client.get("/events/", HTTP_HOST="localhost")
+
+    page = client.get("/events/", HTTP_HOST="testserver").content.decode()
+
+    assert '<link rel="canonical" href="http://testserver/events/">' in page
+    assert "localhost" not in page
+
+
+def test_unknown_parameters_are_ignored_and_known_ones_sorted_into_one_entry(client, db):
+    EventFactory(published=True, countries=["UA"])
+    first = client.get("/events/?sort=oldest&country=UA")
+
+    same = client.get("/events/?country=UA&utm_source=x&sort=oldest&junk=%3Cscript%3E")
+
+    assert first["X-Cache"] == "miss" and same["X-Cache"] == "hit"
+    assert same.content == first.content
+    assert "utm_source" not in same.content.decode() and "junk" not in same.content.decode()
+
+
+@override_settings(PAGE_CACHE_VARIANTS=3)
+def test_one_page_stores_a_bounded_number_of_variants(client, db):
+    for word in ("one", "two", "three", "four"):
+        client.get("/search/", {"q": word})
+
+    assert client.get("/search/", {"q": "three"})["X-Cache"] == "hit"
+    assert client.get("/search/", {"q": "four"})["X-Cache"] == "miss"
+    assert client.get("/events/")["X-Cache"] == "miss"  # another page has its own allowance
+    assert client.get("/events/")["X-Cache"] == "hit"
+
+
+@override_settings(PAGE_CACHE_MAX_BYTES=200)
+def test_a_response_larger_than_the_cap_is_not_stored(client, db):
+    client.get("/events/")
+
+    assert client.get("/events/")["X-Cache"] == "miss"
+
+
+def test_a_response_that_carries_a_csrf_token_is_never_stored(client, db):
+    """The browsable API embeds a CSRF token: the first visitor's token must not reach the next one."""
+    client.get("/api/v1/events/", HTTP_ACCEPT=BROWSER_ACCEPT)
+    browsable = client.get("/api/v1/events/", HTTP_ACCEPT=BROWSER_ACCEPT)
+    client.get("/api/v1/events/", HTTP_ACCEPT="application/json")
+    as_json = client.get("/api/v1/events/", HTTP_ACCEPT="application/json")
+
+    assert browsable["Content-Type"].startswith("text/html")
+    assert browsable.get("X-Cache") != "hit"
+    assert as_json["Content-Type"] == "application/json" and as_json["X-Cache"] == "hit"
+
+
+# Every request variant a reader (or an attacker) can send that changes the response.
+VARIANTS = {
+    "plain": {},
+    "browser": {"HTTP_ACCEPT": BROWSER_ACCEPT},
+    "fragment": {"HTTP_ACCEPT": BROWSER_ACCEPT, "HTTP_X_REQUESTED_WITH": "fetch"},
+    "json": {"HTTP_ACCEPT": "application/json"},
+    "api-format": {"HTTP_ACCEPT": "application/json;q=0.5, text/html"},
+    "other-host": {"HTTP_HOST": "localhost"},
+    "language": {"HTTP_ACCEPT_LANGUAGE": "uk,en;q=0.5"},
+}
+CACHED_URLS = [
+    "/",
+    "/events/",
+    "/events/?country=UA&type=prisoner-exchange",
+    f"/events/{JAN_2024_EXCHANGE}/",
+    "/pow-exchanges/",
+    "/displacement/",
+    "/briefs/",
+    "/briefs/isw-russia-ukraine-biggest-pow-exchange/",
+    "/actors/",
+    "/actors/dmytro-lubinets/",
+    "/organizations/",
+    "/organizations/institute-for-the-study-of-war/",
+    "/ihl/",
+    "/ihl/gc3-art-13/",
+    "/search/?q=exchange",
+    "/data/",
+    "/robots.txt",
+    "/.well-known/security.txt",
+    "/sitemap.xml",
+    "/sitemap-events.xml",
+    "/feeds/events/",
+    "/feeds/events/?country=UA",
+    "/feeds/briefs/",
+    "/feeds/actors/dmytro-lubinets/",
+    "/api/v1/",
+    "/api/v1/events/",
+    "/api/v1/events/?country=UA",
+    f"/api/v1/events/{JAN_2024_EXCHANGE}/",
+    "/api/v1/figures/",
+    "/api/v1/actors/",
+    "/api/v1/actors/dmytro-lubinets/",
+    "/api/v1/organizations/",
+    "/api/v1/statistics/",
+    "/api/v1/briefs/",
+    "/api/v1/provisions/",
+    "/api/v1/schema/",
+    "/api/v1/docs/",
+]
+
+
+def _cached_views():
+    """Every view the page cache may store: those that declare their parameters, and the API's."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(patterns):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns)
+            elif isinstance(pattern, URLPattern):
+                yield pattern.callback
+
+    views = set()
+    for view in walk(get_resolver().url_patterns):
+        view_class = getattr(view, "cls", None)
+        if hasattr(view, "cache_parameters") or (view_class is not None and hasattr(view_class, "renderer_classes")):
+            views.add(getattr(view, "cls", view))
+    return views
+
+
+def test_the_variant_test_covers_every_cached_view():
+    from django.urls import resolve
+
+    covered = {getattr(match.func, "cls", match.func) for match in (resolve(url.split("?")[0]) for url in CACHED_URLS)}
+
+    assert _cached_views() - covered == set()
+
+
+def _get(client, url, headers):
+    path, _sep, query = url.partition("?")
+    return client.get(path, QUERY_STRING=query, **headers)
+
+
+@pytest.mark.parametrize("url", CACHED_URLS)
+def test_every_cached_page_equals_a_fresh_render_for_every_variant(seeded, client, url):
+    for headers in VARIANTS.values():
+        _get(client, url, headers)
+    cached = {name: _get(client, url, headers) for name, headers in VARIANTS.items()}
+
+    hits = 0
+    for name, headers in VARIANTS.items():
+        cache.clear()
+        fresh = _get(client, url, headers)
+        if cached[name].get("X-Cache") != "hit":
+            continue
+        hits += 1
+        assert cached[name].status_code == fresh.status_code, name
+        assert cached[name]["Content-Type"] == fresh["Content-Type"], name
+        assert cached[name].content == fresh.content, name
+    assert cached["plain"]["X-Cache"] == "hit"
+    assert hits >= 1
