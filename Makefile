@@ -9,9 +9,10 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-# `make serve` runs as production does (DEBUG off); a local secret key is made once and kept in var/.
-SERVE_ENV = DEBUG=0 SECURE_COOKIES=$${SECURE_COOKIES:-0} \
-	SECRET_KEY=$${SECRET_KEY:-$$(cat var/secret_key)}
+# `make serve` runs as production does (DEBUG off, secure cookies, a second factor for staff); a local
+# secret key is made once and kept in var/. Over plain HTTP on your own machine, and only there:
+# SECURE_COOKIES=0 make serve (see README, "Security").
+SERVE_ENV = DEBUG=0 SECRET_KEY=$${SECRET_KEY:-$$(cat var/secret_key)}
 
 .PHONY: help install demo demo-data serve bench test lint format migrations-check check clean
 

@@ -6,12 +6,15 @@ with ``DEBUG`` off, the site refuses to start without a real ``SECRET_KEY``.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from import_export.formats import base_formats
+
+from knowledgebase.core import spreadsheets
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -46,6 +49,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "knowledgebase.core.apps.KnowledgeBaseAdminConfig",
+    # Static files in development come from WhiteNoise, not runserver (whose handler let a
+    # "/static/../" path become a server error).
+    "whitenoise.runserver_nostatic",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -55,6 +61,11 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "django.forms",
+    "django_otp",
+    "django_otp.plugins.otp_static",
+    "django_otp.plugins.otp_totp",
+    "two_factor",
+    "axes",
     "django_filters",
     "simple_history",
     "import_export",
@@ -74,18 +85,24 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "knowledgebase.pages.operations.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "knowledgebase.core.middleware.RequestSanityMiddleware",
+    "knowledgebase.core.outage.OutageMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "knowledgebase.core.ratelimits.RateLimitMiddleware",
     "knowledgebase.core.caching.PublicPageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "knowledgebase.core.middleware.ContentSecurityPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "knowledgebase.urls"
@@ -127,6 +144,11 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql") and not env_bool("POSTG
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked username-and-address pair before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -161,6 +183,7 @@ STORAGES = {
 # a proxy that terminates TLS and already redirects).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # load balancers probe over plain HTTP
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
@@ -168,23 +191,76 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", Fals
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_COOKIE_HTTPONLY = True
+# Client addresses (rate limits, sign-in lockouts): X-Forwarded-For is read only behind a proxy,
+# PROXY_COUNT hops from the right (see core.clients).
+BEHIND_PROXY = env_bool("BEHIND_PROXY")
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1"))
 
-LOGIN_URL = "admin:login"
+# Staff sign-in: a second factor (TOTP, django-two-factor-auth) is required when DEBUG is off; a
+# username is locked from the address it is tried from after LOGIN_FAILURE_LIMIT failures
+# (django-axes), for LOGIN_LOCKOUT_MINUTES after the last attempt, or until a reviewer unlocks it.
+STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", not DEBUG)
+LOGIN_URL = "two_factor:login"
+LOGIN_REDIRECT_URL = "admin:index"
+OTP_TOTP_ISSUER = os.environ.get("SITE_NAME", "Displacement and POW Knowledge Base")
+TWO_FACTOR_REMEMBER_COOKIE_AGE = None
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "knowledgebase.core.clients.client_address_for_axes"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "knowledgebase.core.signin.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_USERNAME_CALLABLE = "knowledgebase.core.signin.attempted_username"
+AXES_PASSWORD_FORM_FIELD = "auth-password"  # noqa: S105 - a form field name, not a password
+# Staff sessions end after a working day without a request (each request extends them).
+SESSION_COOKIE_AGE = int(os.environ.get("STAFF_SESSION_SECONDS", str(9 * 3600)))
+SESSION_SAVE_EVERY_REQUEST = True
 
-# Caches: Redis when REDIS_URL is set (shared by every server), local memory otherwise.
+# Caches: Redis when REDIS_URL is set (shared by every server), local memory otherwise. While Redis is
+# down the site carries on with a per-process cache (core.cache_backends).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "kb"}
+        {
+            "BACKEND": "knowledgebase.core.cache_backends.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "kb",
+            "OPTIONS": {"FALLBACK": "local", "ON_RECOVER": "knowledgebase.core.content_version.bump_content_version"},
+        }
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}
     )
 }
-# Sessions live in the database and are cached when Redis is there: every server sees every login.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+# Sessions (staff only: readers have none) live in the database, never in the cache: every server
+# sees every sign-in, and an outage of Redis can neither end a session nor bring back a closed one.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
 PUBLIC_MAX_AGE = int(os.environ.get("PUBLIC_MAX_AGE", "30"))
+# What one page may store: new variants (query strings, hosts…) per PAGE_CACHE_SECONDS, bytes per copy;
+# and how long the last good copy is kept to serve while the database is down.
+PAGE_CACHE_VARIANTS = int(os.environ.get("PAGE_CACHE_VARIANTS", "100"))
+PAGE_CACHE_MAX_BYTES = int(os.environ.get("PAGE_CACHE_MAX_BYTES", str(1024 * 1024)))
+STALE_PAGE_SECONDS = int(os.environ.get("STALE_PAGE_SECONDS", str(24 * 3600)))
+# Anonymous requests per client address ("120/m": per minute; "off" lifts a limit), counted in the
+# cache (django-ratelimit; shared through Redis when REDIS_URL is set).
+RATE_LIMITS = {
+    group: None if rate.strip().lower() in {"", "0", "off"} else rate.strip()
+    for group, rate in {
+        "api": os.environ.get("RATE_LIMIT_API", "120/m"),
+        "export": os.environ.get("RATE_LIMIT_EXPORT", "20/m"),
+        "search": os.environ.get("RATE_LIMIT_SEARCH", "60/m"),
+        "login": os.environ.get("RATE_LIMIT_LOGIN", "30/m"),
+    }.items()
+}
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_FAIL_OPEN = True
+# How to report a vulnerability (/.well-known/security.txt): a mailto: or https: address.
+SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", "")
 # Filter forms' choice lists (countries, types, themes…) are built once per content version and
 # process, and kept at most this long (see core.caching.memoised).
 FORM_CHOICES_SECONDS = int(os.environ.get("FORM_CHOICES_SECONDS", "60"))
@@ -195,6 +271,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 EVENTS_PER_PAGE = 25
 COUNT_CAP = 10_000  # lists count exactly up to here, then say "more than"
+# Full CSV/JSON downloads streaming at once across the site (slots in the cache); beyond, 503. 0: no cap.
+EXPORT_CONCURRENCY = int(os.environ.get("EXPORT_CONCURRENCY", "4"))
 
 # Benchmarks only (benchmarks/run.py): mounts /_bench/floor/<scenario>/, which runs captured SQL.
 BENCH_FLOOR = env_bool("BENCH_FLOOR", False) and not DEBUG
@@ -206,8 +284,16 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
-IMPORT_FORMATS = [base_formats.CSV, base_formats.XLSX]
-EXPORT_FORMATS = [base_formats.CSV, base_formats.XLSX, base_formats.JSON]
+# Limits of one import (see core.spreadsheets): the uploaded file's size; its rows, counted while
+# reading whatever the sheet declares; and for XLSX the total unpacked size of the archive's members
+# (an archive over it, or unpacking to over 100 times its size, is refused before it is opened).
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "5000"))
+IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("IMPORT_MAX_UNPACKED_BYTES", str(50 * 1024 * 1024)))
+# The site's own CSV and XLSX: encodings, limits, formula cells refused on import and neutralised on
+# export. Tests post format=0 for CSV and 1 for XLSX: keep that order.
+IMPORT_FORMATS = [spreadsheets.CSV, spreadsheets.XLSX]
+EXPORT_FORMATS = [spreadsheets.CSV, spreadsheets.XLSX, base_formats.JSON]
 
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -243,4 +329,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Outages are reported once a minute by core.outage, not as a traceback per request.
+    "loggers": {"knowledgebase.outage": {"level": "WARNING"}},
 }

@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     default = True
 
     def ready(self):
+        from knowledgebase.core import checks  # noqa: F401 - registers the deployment checks
         from knowledgebase.core.content_version import connect_invalidation
 
         connect_invalidation()

@@ -3,7 +3,8 @@
 * Editor: creates and edits drafts of every record and submits them for review;
   adds and edits actors, organisations and sources; reads the taxonomies.
 * Reviewer: everything an editor does, plus publishing and retracting, and
-  maintaining taxonomies and IHL provisions.
+  maintaining taxonomies and IHL provisions; they also see staff sign-ins and
+  lockouts (django-axes) and lift a lockout.
 
 Called by a data migration and by tests (``live_server`` flushes tables).
 """
@@ -25,6 +26,13 @@ EDITORIAL_MODELS = {
 ENTITY_MODELS = {"actors": ["actor", "actoralias", "organization"], "sources": ["source"]}
 # Read-only for everyone but superusers: ISO 3166-1 is not edited by hand.
 STANDARD_MODELS = {"core": ["country"]}
+# Sign-in records: reviewers read sign-ins, failures and lockouts, and lift a lockout by deleting it.
+SIGN_IN_PERMISSIONS = [
+    ("axes", "view_accessattempt"),
+    ("axes", "delete_accessattempt"),
+    ("axes", "view_accesslog"),
+    ("axes", "view_accessfailurelog"),
+]
 
 
 def _codenames(app_label, model, actions):
@@ -43,14 +51,15 @@ def editor_permissions():
 
 
 def reviewer_permissions(all_codenames):
-    """Every permission of the domain apps, except on the ISO standard tables."""
+    """Every permission of the domain apps, except on the ISO standard tables, and the sign-in records."""
     standard = {
         (app, f"{action}_{model}")
         for app, models in STANDARD_MODELS.items()
         for model in models
         for action in ("add", "change", "delete")
     }
-    return [pair for pair in all_codenames if pair not in standard]
+    domain = [pair for pair in all_codenames if pair[0] in DOMAIN_APPS and pair not in standard]
+    return domain + [pair for pair in SIGN_IN_PERMISSIONS if pair in all_codenames]
 
 
 def sync_workflow_groups(apps):
@@ -65,12 +74,12 @@ def sync_workflow_groups(apps):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     domain = list(
-        Permission.objects.filter(content_type__app_label__in=DOMAIN_APPS).values_list(
+        Permission.objects.filter(content_type__app_label__in=[*DOMAIN_APPS, "axes"]).values_list(
             "content_type__app_label", "codename", "pk"
         )
     )
     by_pair = {(app, codename): pk for app, codename, pk in domain}
-    view_all = [pk for (app, codename), pk in by_pair.items() if codename.startswith("view_")]
+    view_all = [pk for (app, codename), pk in by_pair.items() if app in DOMAIN_APPS and codename.startswith("view_")]
 
     editor, _created = Group.objects.get_or_create(name=EDITOR)
     editor_ids = {by_pair[pair] for pair in editor_permissions() if pair in by_pair} | set(view_all)

@@ -28,6 +28,7 @@ from tests.factories import (
     StatisticFactory,
     ThemeFactory,
 )
+from tests.signin import sign_in
 
 # EventFactory lacks `skip_postgeneration_save = True`, so factory_boy warns on every event it
 # creates (reported; tests/factories.py is shared and its existing factories are not changed here).
@@ -67,7 +68,18 @@ def test_demo_accounts_with_force_print_working_credentials(db, client):
         user = get_user_model().objects.get(username=username)
         assert user.check_password(password)
         assert user.is_staff and user.is_active and not user.is_superuser
-        assert client.login(username=username, password=password)
+        response = sign_in(client, username, password)
+        assert response.status_code == 302 and response["Location"] == "/admin/"
+
+
+def test_demo_accounts_say_how_to_enrol_a_second_factor(db, client):
+    output = run("create_demo_accounts", "--force")
+    username, password = next(iter(printed_credentials(output).items()))
+
+    sign_in(client, username, password)
+
+    assert "http://127.0.0.1:8000/account/two_factor/setup/" in output
+    assert client.get("/account/two_factor/setup/").status_code == 200
 
 
 def test_demo_accounts_land_in_their_groups(db):

@@ -2,7 +2,7 @@
 
 Publishing through one server is visible through the other at once (the page
 cache's content version lives in Redis), and a login made on one server is
-valid on the other (sessions live in the shared database, cached in Redis).
+valid on the other (sessions live in the shared database), second factor included.
 Runs against PostgreSQL only: the SQLite test database lives in memory, so no
 second process can share it.
 """
@@ -10,37 +10,27 @@ second process can share it.
 import http.cookiejar
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import override_settings
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from knowledgebase.core.countries import load_iso_countries
 from knowledgebase.core.models import Country
 from knowledgebase.core.workflow_groups import REVIEWER, sync_workflow_groups
+from tests.deploy.conftest import ROOT, free_port, redis_available, wait_for
 from tests.factories import EventFactory
+from tests.signin import current_code
 
-ROOT = Path(__file__).resolve().parents[2]
-REDIS = ("127.0.0.1", 6379)
 PASSWORD = "a long pass phrase for the test"
-
-
-def redis_available():
-    try:
-        with socket.create_connection(REDIS, timeout=1):
-            return True
-    except OSError:
-        return False
 
 
 pytestmark = [
@@ -50,12 +40,6 @@ pytestmark = [
     ),
     pytest.mark.skipif(not redis_available(), reason="needs Redis at 127.0.0.1:6379"),
 ]
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -110,19 +94,6 @@ def servers(transactional_db, tmp_path):
             process.wait(timeout=20)
 
 
-def wait_for(url, seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url + "/robots.txt", timeout=5)  # noqa: S310 - loopback test servers
-            return
-        except OSError:
-            # Refused before the socket is bound; a timeout while the workers are still booting
-            # (the master accepts connections before any worker can answer them).
-            time.sleep(0.3)
-    raise AssertionError(f"{url} did not start")
-
-
 class Browser:
     """A cookie-keeping HTTP client (only http://127.0.0.1 URLs are opened)."""
 
@@ -148,13 +119,15 @@ class Browser:
             return error.code, error.read().decode()
 
 
-def sign_in(browser, base, username):
-    browser.get(base + "/admin/login/")
-    status, html = browser.post(
-        base + "/admin/login/?next=/admin/",
-        {"username": username, "password": PASSWORD, "next": "/admin/"},
-        referer=base + "/admin/login/",
-    )
+def sign_in(browser, base, username, device):
+    """The two-step login: password, then the code the device shows (required with DEBUG off)."""
+    login = base + "/account/login/?next=/admin/"
+    browser.get(login)
+    password_step = {"login_view-current_step": "auth", "auth-username": username, "auth-password": PASSWORD}
+    status, html = browser.post(login, password_step, referer=login)
+    assert status == 200 and "token-otp_token" in html
+    code_step = {"login_view-current_step": "token", "token-otp_token": current_code(device)}
+    status, html = browser.post(login, code_step, referer=login)
     assert status == 200 and "Log out" in html
 
 
@@ -165,6 +138,7 @@ def test_publishing_on_one_server_shows_on_the_other_and_logins_work_on_both(ser
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.PBKDF2PasswordHasher"]):
         reviewer = django_user_model.objects.create_user("rev", password=PASSWORD, is_staff=True)
     reviewer.groups.add(Group.objects.get(name=REVIEWER))
+    device = TOTPDevice.objects.create(user=reviewer, name="default", confirmed=True)
     EventFactory(published=True, title="Already public")
     draft = EventFactory(title="Published through server A")
     first, second = servers
@@ -174,7 +148,7 @@ def test_publishing_on_one_server_shows_on_the_other_and_logins_work_on_both(ser
     assert "Published through server A" not in reader.get(second + "/events/")[1]
 
     editor = Browser()
-    sign_in(editor, first, "rev")
+    sign_in(editor, first, "rev", device)
     changelist = first + "/admin/events/event/"
     editor.get(changelist)
     status, _html = editor.post(

@@ -93,3 +93,19 @@ def test_list_queries_do_not_grow_with_rows(client, db, django_assert_max_num_qu
     with django_assert_max_num_queries(9):
         _response, data = get(client, "/api/v1/events/")
     assert data["count"] == 20
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+@pytest.mark.parametrize("url", ["/api/v1/events/", f"/api/v1/events/{DRAFT_EVENT}/", "/api/v1/figures/"])
+def test_the_api_changes_nothing_whoever_asks(editor_client, demo, method, url):
+    """The API is one more path an editor might try: it only reads, signed in or not."""
+    from knowledgebase.events.models import Event, Figure
+
+    before = (list(Event.objects.values_list("public_id", "title", "status")), Figure.objects.count())
+
+    response = getattr(editor_client, method)(
+        url, {"title": "Changed", "status": "published"}, content_type="application/json"
+    )
+
+    assert response.status_code in (403, 405)
+    assert (list(Event.objects.values_list("public_id", "title", "status")), Figure.objects.count()) == before

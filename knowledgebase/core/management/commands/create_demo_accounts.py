@@ -44,3 +44,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo accounts for http://127.0.0.1:8000/admin/"))
         for line in lines:
             self.stdout.write(f"  {line}")
+        self.stdout.write(
+            "  Second factor: optional in the demo, required whenever DEBUG is off. To enrol one, sign in,\n"
+            "  open http://127.0.0.1:8000/account/two_factor/setup/ and scan the code with an authenticator\n"
+            "  app (TOTP: Aegis, FreeOTP, Google Authenticator…); keep the backup codes it offers."
+        )
