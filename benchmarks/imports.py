@@ -44,56 +44,15 @@ from django.test import Client  # noqa: E402
 from knowledgebase.actors.models import Organization  # noqa: E402
 from knowledgebase.core.content_version import invalidation_deferred  # noqa: E402
 from knowledgebase.displacement.models import DisplacementStatistic  # noqa: E402
+from knowledgebase.displacement.resources import DisplacementStatisticResource  # noqa: E402
 from knowledgebase.events.models import Event, EventCategory, EventType, Figure, Measure  # noqa: E402
+from knowledgebase.events.resources import FigureResource  # noqa: E402
 from knowledgebase.events.signals import event_refreshes_deferred  # noqa: E402
 from knowledgebase.sources.models import Source  # noqa: E402
 
-FIGURE_COLUMNS = [
-    "public_id",
-    "event",
-    "measure",
-    "value",
-    "qualifier",
-    "low",
-    "high",
-    "claimant_actor",
-    "claimant_organization",
-    "source",
-    "excerpt",
-    "as_of_date",
-    "rank",
-    "rank_reason",
-    "note",
-]
-STATISTIC_COLUMNS = [
-    "public_id",
-    "title",
-    "population_type",
-    "cause",
-    "measurement",
-    "rate_period",
-    "value",
-    "qualifier",
-    "low",
-    "high",
-    "origin_scope",
-    "origin_country",
-    "origin_region",
-    "host_scope",
-    "host_country",
-    "host_region",
-    "as_of_date",
-    "as_of_note",
-    "period_start",
-    "period_end",
-    "includes",
-    "claimant_actor",
-    "claimant_organization",
-    "source",
-    "excerpt",
-    "rank",
-    "rank_reason",
-]
+# The columns of each import, in the order of the rows this script writes: the resources' own.
+FIGURE_COLUMNS = list(FigureResource._meta.fields)
+STATISTIC_COLUMNS = list(DisplacementStatisticResource._meta.fields)
 EVENTS = 50  # the figures are spread over this many draft events
 HIDDEN = re.compile(r'<input type="hidden" name="(\w+)" value="([^"]*)"')
 

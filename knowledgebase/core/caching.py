@@ -90,9 +90,10 @@ class Page:
     negotiate: object = None  # callable(request, kwargs) -> media type, for views that read Accept
 
 
+@functools.cache
 def _api_page(view_class):
     """An API view's parameters (its FilterSet's, its paginator's, the format override) and its
-    content negotiation, as Django REST framework will do it."""
+    content negotiation, as Django REST framework will do it; worked out once per view class."""
     from rest_framework.exceptions import NotAcceptable
     from rest_framework.settings import api_settings
 
