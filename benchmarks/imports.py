@@ -47,7 +47,6 @@ from knowledgebase.displacement.models import DisplacementStatistic  # noqa: E40
 from knowledgebase.displacement.resources import DisplacementStatisticResource  # noqa: E402
 from knowledgebase.events.models import Event, EventCategory, EventType, Figure, Measure  # noqa: E402
 from knowledgebase.events.resources import FigureResource  # noqa: E402
-from knowledgebase.events.signals import event_refreshes_deferred  # noqa: E402
 from knowledgebase.sources.models import Source  # noqa: E402
 
 # The columns of each import, in the order of the rows this script writes: the resources' own.
@@ -149,9 +148,10 @@ class Fixture:
         ]
 
     def remove(self):
-        """Every row this run created; the signal handlers' per-row refreshes are held back and dropped."""
+        """Every row this run created (derived data is refreshed by services only, and nothing here
+        needs it; the page cache is invalidated once)."""
         prefix = f"{self.tag}-"
-        with transaction.atomic(), invalidation_deferred(), event_refreshes_deferred():
+        with transaction.atomic(), invalidation_deferred():
             Figure.objects.filter(public_id__startswith=prefix).delete()
             Figure.history.filter(public_id__startswith=prefix).delete()
             DisplacementStatistic.objects.filter(public_id__startswith=prefix).delete()

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from knowledgebase.actors.models import Actor, ActorAlias, Organization
 from knowledgebase.briefs.models import Brief, Recommendation, Takeaway
+from knowledgebase.core import derived
 from knowledgebase.core.models import Country, Theme
 from knowledgebase.displacement.models import DisplacementStatistic
 from knowledgebase.events.models import (
@@ -30,7 +31,21 @@ def country(code):
     return Country.objects.get(code=code)
 
 
-class ThemeFactory(factory.django.DjangoModelFactory):
+class ModelFactory(factory.django.DjangoModelFactory):
+    """A row as the services would write it: what it feeds in derived data (search documents, dispute
+    flags) is refreshed once its post-generation hooks (countries, themes) have run."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        super()._after_postgeneration(instance, create, results)
+        if create:
+            derived.changed(instance)
+
+
+class ThemeFactory(ModelFactory):
     class Meta:
         model = Theme
         django_get_or_create = ["slug"]
@@ -39,7 +54,7 @@ class ThemeFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"theme-{n}")
 
 
-class OrganizationFactory(factory.django.DjangoModelFactory):
+class OrganizationFactory(ModelFactory):
     class Meta:
         model = Organization
 
@@ -48,7 +63,7 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     kind = "ngo"
 
 
-class ActorFactory(factory.django.DjangoModelFactory):
+class ActorFactory(ModelFactory):
     class Meta:
         model = Actor
 
@@ -57,7 +72,7 @@ class ActorFactory(factory.django.DjangoModelFactory):
     kind = "state"
 
 
-class ActorAliasFactory(factory.django.DjangoModelFactory):
+class ActorAliasFactory(ModelFactory):
     class Meta:
         model = ActorAlias
 
@@ -65,7 +80,7 @@ class ActorAliasFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Alias {n}")
 
 
-class SourceFactory(factory.django.DjangoModelFactory):
+class SourceFactory(ModelFactory):
     class Meta:
         model = Source
 
@@ -76,7 +91,7 @@ class SourceFactory(factory.django.DjangoModelFactory):
     published_date = datetime.date(2024, 1, 3)
 
 
-class EventCategoryFactory(factory.django.DjangoModelFactory):
+class EventCategoryFactory(ModelFactory):
     class Meta:
         model = EventCategory
         django_get_or_create = ["slug"]
@@ -85,7 +100,7 @@ class EventCategoryFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"category-{n}")
 
 
-class EventTypeFactory(factory.django.DjangoModelFactory):
+class EventTypeFactory(ModelFactory):
     class Meta:
         model = EventType
         django_get_or_create = ["slug"]
@@ -95,7 +110,7 @@ class EventTypeFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"type-{n}")
 
 
-class MeasureFactory(factory.django.DjangoModelFactory):
+class MeasureFactory(ModelFactory):
     class Meta:
         model = Measure
         django_get_or_create = ["slug"]
@@ -104,7 +119,7 @@ class MeasureFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"measure-{n}")
 
 
-class EventFactory(factory.django.DjangoModelFactory):
+class EventFactory(ModelFactory):
     class Meta:
         model = Event
         skip_postgeneration_save = True
@@ -124,7 +139,7 @@ class EventFactory(factory.django.DjangoModelFactory):
             self.countries.set([country(code) for code in codes])
 
 
-class ParticipationFactory(factory.django.DjangoModelFactory):
+class ParticipationFactory(ModelFactory):
     class Meta:
         model = Participation
 
@@ -133,7 +148,7 @@ class ParticipationFactory(factory.django.DjangoModelFactory):
     role = "party"
 
 
-class CitationFactory(factory.django.DjangoModelFactory):
+class CitationFactory(ModelFactory):
     class Meta:
         model = Citation
 
@@ -141,7 +156,7 @@ class CitationFactory(factory.django.DjangoModelFactory):
     source = factory.SubFactory(SourceFactory)
 
 
-class FigureFactory(factory.django.DjangoModelFactory):
+class FigureFactory(ModelFactory):
     class Meta:
         model = Figure
 
@@ -152,7 +167,7 @@ class FigureFactory(factory.django.DjangoModelFactory):
     source = factory.SubFactory(SourceFactory)
 
 
-class FigureBreakdownFactory(factory.django.DjangoModelFactory):
+class FigureBreakdownFactory(ModelFactory):
     class Meta:
         model = FigureBreakdown
 
@@ -162,7 +177,7 @@ class FigureBreakdownFactory(factory.django.DjangoModelFactory):
     value = 10
 
 
-class InstrumentFactory(factory.django.DjangoModelFactory):
+class InstrumentFactory(ModelFactory):
     class Meta:
         model = Instrument
         django_get_or_create = ["slug"]
@@ -172,7 +187,7 @@ class InstrumentFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"instrument-{n}")
 
 
-class ProvisionFactory(factory.django.DjangoModelFactory):
+class ProvisionFactory(ModelFactory):
     class Meta:
         model = Provision
 
@@ -184,7 +199,7 @@ class ProvisionFactory(factory.django.DjangoModelFactory):
     official_url = "https://example.org/rule"
 
 
-class AllegationFactory(factory.django.DjangoModelFactory):
+class AllegationFactory(ModelFactory):
     class Meta:
         model = Allegation
 
@@ -193,7 +208,7 @@ class AllegationFactory(factory.django.DjangoModelFactory):
     source = factory.SubFactory(SourceFactory)
 
 
-class StatisticFactory(factory.django.DjangoModelFactory):
+class StatisticFactory(ModelFactory):
     class Meta:
         model = DisplacementStatistic
 
@@ -211,7 +226,7 @@ class StatisticFactory(factory.django.DjangoModelFactory):
         published = factory.Trait(status="published", first_published_at=factory.LazyFunction(timezone.now))
 
 
-class BriefFactory(factory.django.DjangoModelFactory):
+class BriefFactory(ModelFactory):
     class Meta:
         model = Brief
 
@@ -225,7 +240,7 @@ class BriefFactory(factory.django.DjangoModelFactory):
         published = factory.Trait(status="published", first_published_at=factory.LazyFunction(timezone.now))
 
 
-class TakeawayFactory(factory.django.DjangoModelFactory):
+class TakeawayFactory(ModelFactory):
     class Meta:
         model = Takeaway
 
@@ -234,7 +249,7 @@ class TakeawayFactory(factory.django.DjangoModelFactory):
     text = "A takeaway."
 
 
-class RecommendationFactory(factory.django.DjangoModelFactory):
+class RecommendationFactory(ModelFactory):
     class Meta:
         model = Recommendation
 

@@ -3,6 +3,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from knowledgebase.actors.models import Actor, ActorAlias, Organization
+from knowledgebase.core.admin_workflow import ServiceAdmin
 
 
 class ActorAliasInline(admin.TabularInline):
@@ -28,7 +29,7 @@ class ChildActorInline(admin.TabularInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(admin.ModelAdmin):
+class ActorAdmin(ServiceAdmin):
     list_display = ["name", "kind", "country", "parent", "position", "event_count"]
     list_filter = ["kind", "country"]
     list_select_related = ["country", "parent"]
@@ -51,7 +52,7 @@ class ActorAdmin(admin.ModelAdmin):
 
 
 @admin.register(ActorAlias)
-class ActorAliasAdmin(admin.ModelAdmin):
+class ActorAliasAdmin(ServiceAdmin):
     list_display = ["name", "actor", "kind", "language"]
     list_filter = ["kind"]
     list_select_related = ["actor"]
@@ -60,7 +61,7 @@ class ActorAliasAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(ServiceAdmin):
     list_display = ["name", "acronym", "kind", "country", "source_count"]
     list_filter = ["kind", "country"]
     list_select_related = ["country"]

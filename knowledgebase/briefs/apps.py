@@ -8,4 +8,6 @@ class BriefsConfig(AppConfig):
     verbose_name = _("Briefs")
 
     def ready(self):
-        from knowledgebase.briefs import signals  # noqa: F401
+        from knowledgebase.briefs.derived import declare
+
+        declare()

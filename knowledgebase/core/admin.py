@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from knowledgebase.core.admin_workflow import ServiceAdmin
 from knowledgebase.core.models import Country, Theme
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(ServiceAdmin):
     """ISO 3166-1 reference data: loaded by a migration, read-only in daily work."""
 
     list_display = ["code", "name", "alpha_3", "numeric"]
@@ -12,7 +13,7 @@ class CountryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(ServiceAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}

@@ -6,6 +6,8 @@ admin opens only to a session verified with a second factor: a member of staff w
 to enrol one first.
 """
 
+import functools
+
 from axes.models import AccessAttempt, AccessLog
 from django.conf import settings
 from django.contrib import admin
@@ -18,6 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django_otp import user_has_device
 
+from knowledgebase.core import derived
 from knowledgebase.core.models import PublicationStatus, Publishable
 from knowledgebase.core.services import can_publish
 
@@ -30,6 +33,18 @@ class KnowledgeBaseAdminSite(admin.AdminSite):
     site_title = _("Knowledge base admin")
     index_title = _("Editorial work")
     index_template = "admin/kb_index.html"
+
+    def admin_view(self, view, cacheable=False):
+        """Every admin request is one ``core.derived`` batch: a save with its inline rows, a bulk action
+        or an import refreshes each record's derived data once, at the end."""
+        checked = super().admin_view(view, cacheable)
+
+        @functools.wraps(checked)
+        def in_one_batch(request, *args, **kwargs):
+            with derived.batch():
+                return checked(request, *args, **kwargs)
+
+        return in_one_batch
 
     def has_permission(self, request):
         if not super().has_permission(request):

@@ -4,6 +4,10 @@ An editor (no ``publish_*`` permission) can create drafts and submit them for
 review. Published and retracted records, and every row that belongs to one
 (figures, participations, takeaways…), are read-only for editors: the change
 form, inlines, bulk actions and the child's own admin all refuse.
+
+Every write of the admin (a form, its inline rows, a deletion, a bulk action, a
+revert) goes through the services of ``core.services``; the admin site runs each
+request as one ``core.derived`` batch, so derived data is refreshed once per save.
 """
 
 from django import forms
@@ -15,12 +19,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from knowledgebase.core import derived
 from knowledgebase.core.models import PUBLIC_STATUSES, PublicationStatus
 from knowledgebase.core.services import (
+    ERROR_NO_RETRACTION_NOTE,
     ERROR_NOT_REVIEWER,
-    apply_status,
     can_publish,
     publishable_transition,
+    record_delete,
+    record_save,
     transition_allowed,
 )
 
@@ -46,7 +53,31 @@ class RetractForm(forms.Form):
     )
 
 
-class PublishableAdmin(admin.ModelAdmin):
+class ServiceAdmin(admin.ModelAdmin):
+    """A ModelAdmin whose every write goes through the services (forms validated the rows already)."""
+
+    def save_model(self, request, obj, form, change):
+        note = form.cleaned_data.get("public_change_note", "") if change else ""
+        record_save(obj=obj, by=request.user, note=note, validate=False, before=derived.parents_in_form(form))
+
+    def delete_model(self, request, obj):
+        record_delete(obj=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            record_delete(obj=obj, by=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        rows = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            record_delete(obj=obj, by=request.user)
+        for obj in rows:
+            # An inline row cannot leave its parent: nothing to look up.
+            record_save(obj=obj, by=request.user, validate=False, before={})
+        formset.save_m2m()
+
+
+class PublishableAdmin(ServiceAdmin):
     """ModelAdmin for a Publishable model: status restricted by role, workflow actions, review filter."""
 
     actions = ["submit_for_review", "publish_selected", "retract_selected"]
@@ -85,19 +116,10 @@ class PublishableAdmin(admin.ModelAdmin):
                 ):
                     raise ValidationError(_(ERROR_NOT_REVIEWER))
                 if to_status == PublicationStatus.RETRACTED and not cleaned.get("retraction_note"):
-                    self.add_error("retraction_note", _("Say why the record is retracted: readers will see it."))
+                    self.add_error("retraction_note", _(ERROR_NO_RETRACTION_NOTE))
                 return cleaned
 
         return WorkflowForm
-
-    def save_model(self, request, obj, form, change):
-        stored = type(obj).objects.filter(pk=obj.pk).values_list("status", flat=True).first() if change else None
-        from_status = stored or PublicationStatus.DRAFT
-        if not transition_allowed(user=request.user, model=self.model, from_status=from_status, to_status=obj.status):
-            raise PermissionDenied(_(ERROR_NOT_REVIEWER))
-        if obj.status != stored:
-            apply_status(obj, obj.status)
-        super().save_model(request, obj, form, change)
 
     def _transition(self, request, queryset, to_status, note=""):
         done = 0
@@ -163,7 +185,7 @@ class LockedWithParentInline:
         return super().has_delete_permission(request, obj) and not self._locked(request, obj)
 
 
-class ChildOfPublishableAdmin(admin.ModelAdmin):
+class ChildOfPublishableAdmin(ServiceAdmin):
     """Standalone admin of rows that belong to a publishable record (``parent_path``, e.g. 'event')."""
 
     parent_path = "event"
@@ -238,9 +260,3 @@ class HistoryAdmin(SimpleHistoryAdmin):
         if not self.fieldsets:
             return fieldsets
         return [*fieldsets, (None, {"fields": ["public_change_note"]})]
-
-    def save_model(self, request, obj, form, change):
-        note = form.cleaned_data.get("public_change_note")
-        if change and note:
-            obj._change_reason = note
-        super().save_model(request, obj, form, change)

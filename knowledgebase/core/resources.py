@@ -14,7 +14,6 @@
   after its rows, and not at all for a dry run.
 """
 
-import contextlib
 import datetime
 import logging
 
@@ -34,6 +33,7 @@ from import_export.formats.base_formats import BINARY_FORMATS
 from import_export.forms import ConfirmImportForm, ImportForm
 from import_export.instance_loaders import BaseInstanceLoader
 
+from knowledgebase.core import derived
 from knowledgebase.core.content_version import invalidation_deferred
 from knowledgebase.core.formulas import formula_refused, looks_like_formula, unescape
 from knowledgebase.core.models import PUBLIC_STATUSES
@@ -168,10 +168,6 @@ class NaturalKeyResource(resources.ModelResource):
 
     #: dotted path from an instance to its publishable record ("" when the row is itself publishable)
     publishable_path = ""
-    #: context managers that hold back per-row side effects during an import; each yields an object
-    #: whose ``flush()`` applies what was held back. It is called before a successful import commits,
-    #: never for a dry run or a failed import.
-    deferred_effects = ()
 
     class Meta:
         import_id_fields = ("public_id",)
@@ -212,8 +208,7 @@ class NaturalKeyResource(resources.ModelResource):
         """One transaction; any invalid row rolls every row back (on the confirm too); one cache bump and
         one refresh of derived fields after a committed import, none after a dry run."""
         kwargs["rollback_on_validation_errors"] = True
-        with invalidation_deferred(), contextlib.ExitStack() as stack:
-            self.held_back = [stack.enter_context(effect()) for effect in self.deferred_effects]
+        with invalidation_deferred(), derived.batch(discard=True) as self.stale:
             return super().import_data(
                 dataset, dry_run=dry_run, raise_errors=raise_errors, use_transactions=use_transactions, **kwargs
             )
@@ -228,8 +223,7 @@ class NaturalKeyResource(resources.ModelResource):
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)
         if not kwargs.get("dry_run") and not result.has_errors() and not result.has_validation_errors():
-            for effect in getattr(self, "held_back", ()):
-                effect.flush()
+            derived.refresh(self.stale)  # in the import's transaction, before it commits
 
     # Each row
 
@@ -267,6 +261,9 @@ class NaturalKeyResource(resources.ModelResource):
         super().after_init_instance(instance, new, row, **kwargs)
         stored = None if new else self.publishable(instance)
         instance._stored_publishable = (stored, getattr(stored, "status", None))
+        instance._stored_parents = (
+            {} if new else {f: getattr(instance, f) for f in derived.tracks_moves(type(instance))}
+        )
 
     def import_instance(self, instance, row, **kwargs):
         """Field values, with unknown many-to-many keys reported as the row's errors too."""
@@ -305,6 +302,7 @@ class NaturalKeyResource(resources.ModelResource):
         try:
             with transaction.atomic(using=self.get_db_connection_name()):
                 instance.save(force_insert=is_create)
+            derived.changed(instance, getattr(instance, "_stored_parents", None))
         except IntegrityError as refused:
             # Say why in the model's own words (its constraints' messages); they cost queries only now.
             errors = {}

@@ -1,26 +1,38 @@
-"""Publication workflow: the only place where a record's publication status changes."""
+"""Writes: the one place where records are saved, deleted, moved through the publication workflow and
+reverted, for the admin, the imports and the commands alike.
 
+Every service is atomic, checks who may do it, validates, saves, records who did it and why in the
+revision history (django-simple-history keeps the public change log from it), and notes what the
+write makes stale in derived data (``core.derived``: refreshed once at the end of the outermost
+write). Signals only invalidate the page cache.
+"""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from knowledgebase.core.models import PUBLIC_STATUSES, PublicationStatus
+from knowledgebase.core import derived
+from knowledgebase.core.models import PUBLIC_STATUSES, PublicationStatus, Publishable
 
 ERROR_NOT_REVIEWER = "Only a reviewer can publish or retract, or change a published record."
+ERROR_NO_RETRACTION_NOTE = "Say why the record is retracted: readers will see it."
+
+User = AbstractBaseUser | AnonymousUser | None
 
 
-def publish_permission(model):
+def publish_permission(model: type[models.Model]) -> str:
     """The permission ('app.publish_model') a user needs to publish or retract this model."""
     opts = model._meta
     return f"{opts.app_label}.publish_{opts.model_name}"
 
 
-def can_publish(user, model):
+def can_publish(user: User, model: type[models.Model]) -> bool:
     return bool(user and user.is_active and user.has_perm(publish_permission(model)))
 
 
-def transition_allowed(*, user, model, from_status, to_status):
+def transition_allowed(*, user: User, model: type[models.Model], from_status: str, to_status: str) -> bool:
     """Editors move records between draft and review; anything touching the public needs a reviewer."""
     if from_status == to_status and from_status not in PUBLIC_STATUSES:
         return True
@@ -29,7 +41,7 @@ def transition_allowed(*, user, model, from_status, to_status):
     return True
 
 
-def apply_status(obj, to_status, *, note=""):
+def apply_status(obj: Publishable, to_status: str, *, note: str = "") -> None:
     """Set the status and the timestamps that go with it (no permission check, no save)."""
     now = timezone.now()
     obj.status = to_status
@@ -42,28 +54,90 @@ def apply_status(obj, to_status, *, note=""):
             obj.retraction_note = note
 
 
+def _attribute(obj: models.Model, by: User, note: str) -> None:
+    """Who made this revision and why, for the revision history (and the public change log)."""
+    if by is not None and getattr(by, "is_authenticated", False):
+        obj._history_user = by
+    if note:
+        obj._change_reason = note
+
+
+# Saves and deletions check and validate first, then write inside the caller's transaction without a
+# savepoint of their own (two queries a row saved): a refusal leaves the caller's transaction usable,
+# a failed write aborts it. Transitions keep a savepoint: a bulk action reports one refused record and
+# carries on with the next.
+def record_save(
+    *, obj: models.Model, by: User, note: str = "", validate: bool = True, before: dict | None = None
+) -> models.Model:
+    """Create or update any record: validated (unless a form already did), saved, attributed, and what
+    it feeds in derived data noted. ``before`` holds the stored parents a row may leave
+    (``derived.stored_parents``), when the caller knows them already. Publishable records go through
+    ``publishable_save``."""
+    if isinstance(obj, Publishable):
+        return publishable_save(obj=obj, by=by, note=note, validate=validate)
+    if validate:
+        obj.full_clean()
+    if before is None:
+        before = derived.stored_parents(obj)
+    with transaction.atomic(savepoint=False):
+        _attribute(obj, by, note)
+        obj.save()
+        derived.changed(obj, before)
+    return obj
+
+
+def record_delete(*, obj: models.Model, by: User) -> None:
+    """Delete any record (what hangs on it goes with it, as the model says) and note what it fed."""
+    _attribute(obj, by, "")
+    stale = derived.stale(obj)
+    with transaction.atomic(savepoint=False):
+        obj.delete()
+    derived.note(stale)
+
+
+def publishable_save(*, obj: Publishable, by: User, note: str = "", validate: bool = True) -> Publishable:
+    """Create or update a publishable record. An editor may write drafts and records in review; a
+    status that reaches the public, or leaves it, needs a reviewer (``transition_allowed``)."""
+    model = type(obj)
+    stored = model.objects.filter(pk=obj.pk).values_list("status", flat=True).first() if obj.pk else None
+    from_status = stored or PublicationStatus.DRAFT
+    if not transition_allowed(user=by, model=model, from_status=from_status, to_status=obj.status):
+        raise PermissionDenied(_(ERROR_NOT_REVIEWER))
+    if obj.status != stored:
+        apply_status(obj, obj.status)
+    if validate:
+        obj.full_clean()
+    with transaction.atomic(savepoint=False):
+        _attribute(obj, by, note)
+        obj.save()
+        derived.changed(obj)
+    return obj
+
+
 @transaction.atomic
-def publishable_transition(*, obj, to_status, by, note=""):
+def publishable_transition(*, obj: Publishable, to_status: str, by: User, note: str = "") -> Publishable:
     """Move ``obj`` to ``to_status`` on behalf of ``by``; raise PermissionDenied if they may not."""
     model = type(obj)
     locked = model.objects.select_for_update().get(pk=obj.pk)
     if not transition_allowed(user=by, model=model, from_status=locked.status, to_status=to_status):
         raise PermissionDenied(_(ERROR_NOT_REVIEWER))
     if to_status == PublicationStatus.RETRACTED and not (note or locked.retraction_note):
-        raise ValidationError({"retraction_note": _("Say why the record is retracted: readers will see it.")})
+        raise ValidationError({"retraction_note": _(ERROR_NO_RETRACTION_NOTE)})
     apply_status(obj, to_status, note=note)
     obj.full_clean()
+    _attribute(obj, by, "")
     obj.save()
+    derived.changed(obj)
     return obj
 
 
-def publishable_submit(*, obj, by):
+def publishable_submit(*, obj: Publishable, by: User) -> Publishable:
     return publishable_transition(obj=obj, to_status=PublicationStatus.REVIEW, by=by)
 
 
-def publishable_publish(*, obj, by):
+def publishable_publish(*, obj: Publishable, by: User) -> Publishable:
     return publishable_transition(obj=obj, to_status=PublicationStatus.PUBLISHED, by=by)
 
 
-def publishable_retract(*, obj, by, note=""):
+def publishable_retract(*, obj: Publishable, by: User, note: str = "") -> Publishable:
     return publishable_transition(obj=obj, to_status=PublicationStatus.RETRACTED, by=by, note=note)

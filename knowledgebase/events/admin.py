@@ -1,9 +1,6 @@
-from collections import defaultdict
-
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from knowledgebase.core.admin_workflow import (
@@ -11,6 +8,7 @@ from knowledgebase.core.admin_workflow import (
     HistoryAdmin,
     LockedWithParentInline,
     PublishableAdmin,
+    ServiceAdmin,
 )
 from knowledgebase.core.resources import SpreadsheetImportExportMixin
 from knowledgebase.events.models import (
@@ -22,9 +20,9 @@ from knowledgebase.events.models import (
     FigureBreakdown,
     Measure,
     Participation,
+    breakdown_excess,
 )
 from knowledgebase.events.resources import EventResource, FigureResource
-from knowledgebase.events.services import events_refresh_dispute_flags, events_refresh_search_documents
 
 CLAIM_FIELDS = [
     ("measure", "value", "qualifier", "low", "high"),
@@ -37,7 +35,7 @@ CLAIM_AUTOCOMPLETE = ["measure", "claimant_actor", "claimant_organization", "sou
 
 
 @admin.register(EventCategory)
-class EventCategoryAdmin(admin.ModelAdmin):
+class EventCategoryAdmin(ServiceAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     search_fields = ["name"]
@@ -45,7 +43,7 @@ class EventCategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(EventType)
-class EventTypeAdmin(admin.ModelAdmin):
+class EventTypeAdmin(ServiceAdmin):
     list_display = ["name", "category", "slug"]
     list_filter = ["category"]
     list_select_related = ["category"]
@@ -55,7 +53,7 @@ class EventTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Measure)
-class MeasureAdmin(admin.ModelAdmin):
+class MeasureAdmin(ServiceAdmin):
     list_display = ["name", "kind", "country", "position"]
     list_filter = ["kind"]
     list_select_related = ["country"]
@@ -133,12 +131,6 @@ class EventAdmin(SpreadsheetImportExportMixin, HistoryAdmin, PublishableAdmin):
         (gettext_lazy("Publication"), {"fields": ["status", "retraction_note", "has_disputed_figures"]}),
     ]
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        events = Event.objects.filter(pk=form.instance.pk)
-        events_refresh_search_documents(events=events)
-        events_refresh_dispute_flags(event_ids=[form.instance.pk])
-
 
 @admin.register(Participation)
 class ParticipationAdmin(ChildOfPublishableAdmin):
@@ -158,7 +150,7 @@ class CitationAdmin(ChildOfPublishableAdmin):
 
 
 class BreakdownFormSet(BaseInlineFormSet):
-    """Breakdowns along one dimension never add up to more than the figure, counted as edited together."""
+    """Breakdowns never add up to more than their figure (``breakdown_excess``), counted as edited together."""
 
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)
@@ -167,21 +159,15 @@ class BreakdownFormSet(BaseInlineFormSet):
 
     def clean(self):
         super().clean()
-        total = self.instance.value
-        if total is None:
-            return
-        sums = defaultdict(int)
-        for form in self.forms:
-            data = getattr(form, "cleaned_data", None)
-            if not data or data.get("DELETE") or data.get("value") is None:
-                continue
-            sums[data["dimension"]] += data["value"]
-        for dimension, subtotal in sums.items():
-            if subtotal > total:
-                raise ValidationError(
-                    _("The %(dimension)s breakdown adds up to %(subtotal)s, more than the figure (%(total)s).")
-                    % {"dimension": dimension, "subtotal": subtotal, "total": total}
-                )
+        rows = [getattr(form, "cleaned_data", None) for form in self.forms]
+        parts = [
+            (row["dimension"], row["value"])
+            for row in rows
+            if row and not row.get("DELETE") and row.get("value") is not None
+        ]
+        excess = breakdown_excess(self.instance.value, parts)
+        if excess:
+            raise ValidationError(excess)
 
 
 class FigureBreakdownInline(LockedWithParentInline, admin.TabularInline):

@@ -8,4 +8,6 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events and figures")
 
     def ready(self):
-        from knowledgebase.events import signals  # noqa: F401
+        from knowledgebase.events.derived import declare
+
+        declare()

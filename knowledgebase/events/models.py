@@ -1,5 +1,7 @@
 """Events, their type taxonomy, who took part, and the attributed figures about them."""
 
+from collections import defaultdict
+
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -435,16 +437,11 @@ class Figure(AttributedValue):
 
     def clean(self):
         super().clean()
-        if self.pk is None or self.value is None:
+        if self.pk is None:
             return
-        sums = self.breakdowns.values("dimension").annotate(total=models.Sum("value")).filter(total__gt=self.value)
-        for row in sums:
-            raise ValidationError(
-                {
-                    "value": _("The %(dimension)s breakdown adds up to %(total)s, more than this value.")
-                    % {"dimension": row["dimension"], "total": row["total"]}
-                }
-            )
+        excess = breakdown_excess(self.value, self.breakdowns.values_list("dimension", "value"))
+        if excess:
+            raise ValidationError({"value": excess})
 
 
 class BreakdownDimension(models.TextChoices):
@@ -452,6 +449,24 @@ class BreakdownDimension(models.TextChoices):
     STATUS = "status", _("Military or civilian")
     SERVICE = "service", _("Service or branch")
     POW_STATUS = "pow-status", _("POW status")
+
+
+BREAKDOWN_EXCEEDS_FIGURE = _("The %(dimension)s breakdown adds up to %(subtotal)s, more than the figure (%(total)s).")
+
+
+def breakdown_excess(total, parts):
+    """The one rule of breakdowns: those along one dimension are parts of their figure, so they never add
+    up to more than it. ``parts`` are (dimension, value) pairs; the error message, or None."""
+    if total is None:
+        return None
+    subtotals = defaultdict(int)
+    for dimension, value in parts:
+        subtotals[dimension] += value or 0
+    for dimension, subtotal in subtotals.items():
+        if subtotal > total:
+            label = BreakdownDimension(dimension).label.lower()
+            return BREAKDOWN_EXCEEDS_FIGURE % {"dimension": label, "subtotal": subtotal, "total": total}
+    return None
 
 
 class FigureBreakdownManager(models.Manager):
@@ -491,18 +506,17 @@ class FigureBreakdown(models.Model):
 
     def clean(self):
         super().clean()
-        # The admin's breakdown formset checks the sum of all rows as edited together.
+        # The admin's breakdown formset checks the rows as edited together.
         if self.figure_id is None or self.value is None or getattr(self, "sum_checked_by_formset", False):
             return
-        siblings = FigureBreakdown.objects.filter(figure_id=self.figure_id, dimension=self.dimension)
-        subtotal = (siblings.exclude(pk=self.pk).aggregate(total=models.Sum("value"))["total"] or 0) + self.value
-        if subtotal > self.figure.value:
-            raise ValidationError(
-                {
-                    "value": _("The breakdown would add up to %(subtotal)s, more than the figure (%(total)s).")
-                    % {"subtotal": subtotal, "total": self.figure.value}
-                }
-            )
+        siblings = FigureBreakdown.objects.filter(figure_id=self.figure_id, dimension=self.dimension).exclude(
+            pk=self.pk
+        )
+        excess = breakdown_excess(
+            self.figure.value, [*siblings.values_list("dimension", "value"), (self.dimension, self.value)]
+        )
+        if excess:
+            raise ValidationError({"value": excess})
 
     def natural_key(self):
         return (self.figure.public_id, self.dimension, self.category)

@@ -1,19 +1,17 @@
 """Import and export of events and of their figures as CSV or XLSX (admin).
 
 Load events first, then their figures (which name their event by public_id). An import refreshes the
-search documents and dispute flags of the events it touches once, after its rows (events.signals).
+search documents and dispute flags of the events it touches once, after its rows (core.derived).
 """
 
 from knowledgebase.actors.models import Actor, Organization
 from knowledgebase.core.models import Country, Theme
 from knowledgebase.core.resources import NaturalKeyResource, foreign_key, many_to_many
 from knowledgebase.events.models import Event, EventType, Figure, Measure
-from knowledgebase.events.signals import event_refreshes_deferred
 from knowledgebase.sources.models import Source
 
 
 class EventResource(NaturalKeyResource):
-    deferred_effects = (event_refreshes_deferred,)
     event_type = foreign_key("event_type", EventType)
     countries = many_to_many("countries", Country, "code")
     themes = many_to_many("themes", Theme)
@@ -47,7 +45,6 @@ class EventResource(NaturalKeyResource):
 
 class FigureResource(NaturalKeyResource):
     publishable_path = "event"
-    deferred_effects = (event_refreshes_deferred,)
     event = foreign_key("event", Event, "public_id")
     measure = foreign_key("measure", Measure)
     claimant_actor = foreign_key("claimant_actor", Actor)

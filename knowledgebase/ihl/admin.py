@@ -1,19 +1,19 @@
 from django.contrib import admin
 
-from knowledgebase.core.admin_workflow import ChildOfPublishableAdmin, LockedWithParentInline
+from knowledgebase.core.admin_workflow import ChildOfPublishableAdmin, LockedWithParentInline, ServiceAdmin
 from knowledgebase.events.admin import EventAdmin
 from knowledgebase.ihl.models import Allegation, Instrument, Provision
 
 
 @admin.register(Instrument)
-class InstrumentAdmin(admin.ModelAdmin):
+class InstrumentAdmin(ServiceAdmin):
     list_display = ["short_name", "name", "adopted_date", "position"]
     search_fields = ["name", "short_name"]
     prepopulated_fields = {"slug": ["short_name"]}
 
 
 @admin.register(Provision)
-class ProvisionAdmin(admin.ModelAdmin):
+class ProvisionAdmin(ServiceAdmin):
     list_display = ["article", "title", "instrument"]
     list_filter = ["instrument"]
     list_select_related = ["instrument"]

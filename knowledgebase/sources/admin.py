@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from knowledgebase.core.admin_workflow import ServiceAdmin
 from knowledgebase.sources.models import Source
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(ServiceAdmin):
     list_display = ["title", "publisher", "kind", "published_date", "reliability", "scale"]
     list_filter = ["kind", "reliability", "scale", "publisher"]
     list_select_related = ["publisher"]

@@ -22,7 +22,7 @@ from knowledgebase.core.services import publishable_publish, publishable_retract
 from knowledgebase.core.spreadsheets import SpreadsheetError, dataset_from_rows
 from knowledgebase.displacement.models import DisplacementStatistic
 from knowledgebase.displacement.resources import DisplacementStatisticResource
-from knowledgebase.events import signals as events_signals
+from knowledgebase.events import derived as events_derived
 from knowledgebase.events.models import Event, Figure
 from knowledgebase.events.resources import EventResource, FigureResource
 from tests.conftest import DRAFT_EVENT, JAN_2024_EXCHANGE, SEP_2022_EXCHANGE
@@ -498,9 +498,9 @@ def test_derived_fields_are_refreshed_once_after_a_confirmed_import_and_never_by
     editor_client, seeded, monkeypatch
 ):
     calls = []
-    real = events_signals.events_refresh_dispute_flags
+    real = events_derived.events_refresh_dispute_flags
     monkeypatch.setattr(
-        events_signals, "events_refresh_dispute_flags", lambda **kw: calls.append(set(kw["event_ids"])) or real(**kw)
+        events_derived, "events_refresh_dispute_flags", lambda **kw: calls.append(set(kw["event_ids"])) or real(**kw)
     )
     upload = csv_upload(FIGURE_HEADER, contradicting_rows(DRAFT_EVENT))
 
@@ -530,9 +530,9 @@ def test_a_figure_moved_by_import_refreshes_the_event_it_leaves(editor_client, s
 
 def test_an_event_import_refreshes_search_documents_once_after_its_rows(editor_client, seeded, monkeypatch):
     calls = []
-    real = events_signals.events_refresh_search_documents
+    real = events_derived.events_refresh_search_documents
     monkeypatch.setattr(
-        events_signals,
+        events_derived,
         "events_refresh_search_documents",
         lambda **kw: calls.append(sorted(kw["events"].values_list("public_id", flat=True))) or real(**kw),
     )

@@ -439,7 +439,9 @@ def test_breakdowns_cannot_add_up_to_more_than_their_figure(db):
     with pytest.raises(ValidationError) as excinfo:
         FigureBreakdownFactory.build(figure=total, dimension="status", category="civilian", value=31).full_clean()
 
-    assert excinfo.value.message_dict["value"] == ["The breakdown would add up to 231, more than the figure (230)."]
+    assert excinfo.value.message_dict["value"] == [
+        "The military or civilian breakdown adds up to 231, more than the figure (230)."
+    ]
 
 
 def test_breakdowns_may_add_up_to_their_figure_along_each_dimension(db):
