@@ -16,6 +16,10 @@ Usage (PostgreSQL must be up; run from the project root):
     make bench BENCH_ARGS="--sizes 10000 100000"
     .venv/bin/python benchmarks/run.py --sizes 1000000 --duration 10 --concurrency 8
 
+Every Django process it starts has the load-test app installed (LOADTEST=1: the
+synthetic-data commands), and only the floor server mounts the floor route
+(ROOT_URLCONF=knowledgebase.loadtest.urls); the product ships without either.
+
 Databases are named kb_bench_<size> and kept between runs (generation is the
 slow part); pass --fresh to rebuild them. Results go to benchmarks/results/
 as JSON, and the latest summary to benchmarks/README.md.
@@ -98,6 +102,7 @@ def django_env(db, **extra):
         "RATE_LIMIT_API": "off",
         "RATE_LIMIT_EXPORT": "off",
         "RATE_LIMIT_SEARCH": "off",
+        "LOADTEST": "1",
         **extra,
     }
 
@@ -137,7 +142,8 @@ def prepare_database(size, fresh):
             "-U",
             PG["user"],
             "-tAc",
-            "SELECT count(*) FROM events_event WHERE is_synthetic",
+            "SELECT count(*) FROM events_event e JOIN loadtest_syntheticidrange r "
+            "ON r.model = 'events.event' AND e.id BETWEEN r.first_id AND r.last_id",
             db,
         ],
         capture_output=True,
@@ -428,7 +434,12 @@ def bench_size(size, args):
     site = Server(gunicorn(env, SITE_PORT, workers), {**env, "PAGE_CACHE_SECONDS": "0"}, SITE_PORT, "site")
     floor = Server(
         gunicorn(env, FLOOR_PORT, workers),
-        {**env, "BENCH_FLOOR": "1", "BENCH_QUERIES_FILE": str(queries_file), "PAGE_CACHE_SECONDS": "0"},
+        {
+            **env,
+            "ROOT_URLCONF": "knowledgebase.loadtest.urls",
+            "BENCH_QUERIES_FILE": str(queries_file),
+            "PAGE_CACHE_SECONDS": "0",
+        },
         FLOOR_PORT,
         "floor",
     )

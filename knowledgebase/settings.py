@@ -106,6 +106,11 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "knowledgebase.urls"
+# Load-test tools (synthetic data, the benchmark's floor server) only when asked: LOADTEST=1, set by
+# benchmarks/run.py for its own processes; only then may the environment choose their URLconf.
+if env_bool("LOADTEST"):
+    INSTALLED_APPS.append("knowledgebase.loadtest")
+    ROOT_URLCONF = os.environ.get("ROOT_URLCONF", ROOT_URLCONF)
 WSGI_APPLICATION = "knowledgebase.wsgi.application"
 
 TEMPLATES = [
@@ -273,10 +278,6 @@ EVENTS_PER_PAGE = 25
 COUNT_CAP = 10_000  # lists count exactly up to here, then say "more than"
 # Full CSV/JSON downloads streaming at once across the site (slots in the cache); beyond, 503. 0: no cap.
 EXPORT_CONCURRENCY = int(os.environ.get("EXPORT_CONCURRENCY", "4"))
-
-# Benchmarks only (benchmarks/run.py): mounts /_bench/floor/<scenario>/, which runs captured SQL.
-BENCH_FLOOR = env_bool("BENCH_FLOOR", False) and not DEBUG
-BENCH_QUERIES_FILE = os.environ.get("BENCH_QUERIES_FILE", "")
 
 # Spreadsheet import in the admin: whoever may add rows may import them (as drafts); one bad
 # row rolls the whole file back.

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
@@ -38,8 +37,3 @@ urlpatterns = [
 handler400 = "knowledgebase.core.views.bad_request"
 handler404 = "knowledgebase.pages.views.not_found"
 handler500 = "knowledgebase.core.outage.server_error"
-
-if settings.BENCH_FLOOR and settings.BENCH_QUERIES_FILE:
-    from knowledgebase.pages.bench import floor
-
-    urlpatterns.insert(0, path("_bench/floor/<slug:scenario>/", floor))

@@ -93,7 +93,6 @@ class Actor(TimeStamped):
     acled_actor_name = models.CharField(
         _("ACLED actor name"), max_length=200, blank=True, help_text=_("The actor's name in ACLED data, if it differs.")
     )
-    is_synthetic = models.BooleanField(_("synthetic"), default=False, editable=False)
 
     objects = ActorManager()
 
@@ -210,7 +209,6 @@ class Organization(TimeStamped):
     website = URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
     wikidata_qid = models.CharField(_("Wikidata QID"), max_length=20, blank=True)
-    is_synthetic = models.BooleanField(_("synthetic"), default=False, editable=False)
 
     objects = OrganizationManager()
 

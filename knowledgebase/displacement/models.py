@@ -119,7 +119,6 @@ class DisplacementStatistic(Publishable, AttributedValue):
         _("what it includes"), blank=True, help_text=_("Which people the number counts and which it leaves out.")
     )
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), related_name="statistics", blank=True)
-    is_synthetic = models.BooleanField(_("synthetic"), default=False, editable=False)
 
     objects = DisplacementStatisticManager()
     history = HistoricalRecords(excluded_fields=["updated_at"])

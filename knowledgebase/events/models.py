@@ -152,7 +152,6 @@ class Event(Publishable):
     search_document = models.TextField(editable=False, blank=True)
     # Kept up to date on PostgreSQL only (see core.search); an unused column on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
-    is_synthetic = models.BooleanField(_("synthetic"), default=False, editable=False)
 
     objects = EventManager()
     history = HistoricalRecords(

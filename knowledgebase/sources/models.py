@@ -75,7 +75,6 @@ class Source(TimeStamped):
     )
     scale = models.CharField(_("scale"), max_length=16, choices=SourceScale.choices, blank=True)
     notes = models.TextField(_("editorial notes"), blank=True)
-    is_synthetic = models.BooleanField(_("synthetic"), default=False, editable=False)
 
     objects = SlugNaturalKeyManager()
 

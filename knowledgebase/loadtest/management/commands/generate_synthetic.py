@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from knowledgebase.pages.synthetic import Generator, Sizes
+from knowledgebase.loadtest.synthetic import Generator, Sizes
 
 
 class Command(BaseCommand):

@@ -1,9 +1,11 @@
 """Synthetic data for load tests: realistic spreads, deterministic, labelled, removable in one command.
 
-Every row made here is marked: ``is_synthetic`` on events, statistics, actors,
-organisations and sources (figures, participations and links belong to
-synthetic events), and every source is titled "Synthetic source …". Nothing
-here is ever written to fixtures/ or loaded by the demo.
+Every row made here is marked twice. For the code, the ids of the events, statistics,
+actors, organisations and sources it makes are recorded in ``SyntheticIdRange`` (figures,
+participations and links belong to synthetic events), so the product's tables carry no
+marking of their own. For a reader, every title says "Synthetic" (``Synthetic source 12``,
+``Synthetic prisoner exchange in Ukraine, number 7``). Nothing here is ever written to
+fixtures/ or loaded by the demo.
 """
 
 import datetime
@@ -18,6 +20,7 @@ from knowledgebase.core.models import Country, PublicationStatus, Theme
 from knowledgebase.core.search import document_text, refresh_search_vectors
 from knowledgebase.displacement.models import Cause, DisplacementStatistic, GeographyScope, Measurement, PopulationType
 from knowledgebase.events.models import Event, EventType, Figure, Measure, Participation, ParticipationRole
+from knowledgebase.loadtest.models import SyntheticIdRange
 from knowledgebase.sources.claims import summarise_claims
 from knowledgebase.sources.models import Qualifier, Reliability, Source
 
@@ -90,6 +93,33 @@ def reserve_ids(model, count):
         return [row[0] for row in cursor.fetchall()]
 
 
+def insert_synthetic(model, objects, key):
+    """Insert rows of a marked model fast (ids reserved from the sequence on PostgreSQL) and record their ids."""
+    if connection.vendor == "postgresql":
+        for obj, pk in zip(objects, reserve_ids(model, len(objects)), strict=True):
+            obj.pk = pk
+    insert(model, objects)
+    record_ids(model, objects, key)
+
+
+def record_ids(model, objects, key):
+    """Record the ids of ``objects``, just inserted, as synthetic; ``key`` (a unique field) finds ids not returned."""
+    if any(obj.pk is None for obj in objects):
+        values = [getattr(obj, key) for obj in objects]
+        ids = dict(model.objects.filter(**{f"{key}__in": values}).values_list(key, "pk"))
+        for obj in objects:
+            obj.pk = ids[getattr(obj, key)]
+    runs = []
+    for pk in sorted(obj.pk for obj in objects):
+        if runs and pk == runs[-1][1] + 1:
+            runs[-1][1] = pk
+        else:
+            runs.append([pk, pk])
+    SyntheticIdRange.objects.bulk_create(
+        SyntheticIdRange(model=model._meta.label_lower, first_id=first, last_id=last) for first, last in runs
+    )
+
+
 def synthetic_public_id(kind, number):
     return f"{PUBLIC_ID_PREFIX}{kind}{number:08d}"
 
@@ -126,54 +156,55 @@ class Generator:
         self.log(f"statistics {self.sizes.statistics:,}")
 
     def existing(self, model):
-        return model.objects.filter(is_synthetic=True).count()
+        return SyntheticIdRange.objects.rows(model).count()
 
     def make_organizations(self):
         have = self.existing(Organization)
         kinds = [kind for kind, _label in OrganizationKind.choices]
-        Organization.objects.bulk_create(
+        made = Organization.objects.bulk_create(
             [
                 Organization(
                     name=f"Synthetic organisation {n}",
                     slug=f"synthetic-organisation-{n}",
                     kind=self.rng.choice(kinds),
                     country=self.rng.choice(self.countries),
-                    is_synthetic=True,
                 )
                 for n in range(have, self.sizes.organizations)
             ],
             batch_size=BATCH,
         )
-        self.organizations = list(Organization.objects.filter(is_synthetic=True).order_by("pk"))
+        record_ids(Organization, made, "slug")
+        self.organizations = list(SyntheticIdRange.objects.rows(Organization).order_by("pk"))
 
     def make_actors(self):
         have = self.existing(Actor)
         kinds = [kind for kind, _label in ActorKind.choices]
-        Actor.objects.bulk_create(
+        made = Actor.objects.bulk_create(
             [
                 Actor(
                     name=f"Synthetic actor {n}",
                     slug=f"synthetic-actor-{n}",
                     kind=self.rng.choice(kinds),
                     country=self.rng.choice(self.countries),
-                    is_synthetic=True,
                 )
                 for n in range(have, self.sizes.actors)
             ],
             batch_size=BATCH,
         )
-        self.actors = list(Actor.objects.filter(is_synthetic=True).order_by("pk"))
+        record_ids(Actor, made, "slug")
+        self.actors = list(SyntheticIdRange.objects.rows(Actor).order_by("pk"))
         if have == 0:
             ActorAlias.objects.bulk_create(
                 [ActorAlias(actor=actor, name=f"{actor.name} alias", kind="alias") for actor in self.actors[::10]],
                 batch_size=BATCH,
             )
-        self.aliases = dict(ActorAlias.objects.filter(actor__is_synthetic=True).values_list("actor_id", "name"))
+        of_synthetic_actors = SyntheticIdRange.objects.covering(Actor, "actor_id")
+        self.aliases = dict(ActorAlias.objects.filter(of_synthetic_actors).values_list("actor_id", "name"))
 
     def make_sources(self):
         have = self.existing(Source)
         grades = [grade for grade, _label in Reliability.choices]
-        Source.objects.bulk_create(
+        made = Source.objects.bulk_create(
             [
                 Source(
                     title=f"Synthetic source {n}",
@@ -182,13 +213,13 @@ class Generator:
                     publisher=self.rng.choice(self.organizations),
                     reliability=self.rng.choice(grades),
                     published_date=self.random_date(),
-                    is_synthetic=True,
                 )
                 for n in range(have, self.sizes.sources)
             ],
             batch_size=BATCH,
         )
-        self.sources = list(Source.objects.filter(is_synthetic=True).order_by("pk"))
+        record_ids(Source, made, "slug")
+        self.sources = list(SyntheticIdRange.objects.rows(Source).order_by("pk"))
 
     def random_date(self):
         span = (LAST_DAY - FIRST_DAY).days
@@ -217,19 +248,11 @@ class Generator:
                     status=PublicationStatus.PUBLISHED,
                     first_published_at=self.now,
                     search_document=document_text(title, summary, event_type.name, *names),
-                    is_synthetic=True,
                 )
             )
             plans.append((countries, participants, rng.sample(self.themes, rng.randint(1, 2)), rng.randint(1, 5)))
-        if connection.vendor == "postgresql":
-            for event, pk in zip(events, reserve_ids(Event, len(events)), strict=True):
-                event.pk = pk
-        insert(Event, events)
-        refresh_search_vectors(Event.objects.filter(pk__in=[e.pk for e in events if e.pk is not None]))
-        if connection.vendor != "postgresql":
-            ids = dict(Event.objects.filter(public_id__in=[e.public_id for e in events]).values_list("public_id", "pk"))
-            for event in events:
-                event.pk = ids[event.public_id]
+        insert_synthetic(Event, events, "public_id")
+        refresh_search_vectors(Event.objects.filter(pk__in=[event.pk for event in events]))
         self.link_events(events, plans)
 
     def link_events(self, events, plans):
@@ -300,35 +323,6 @@ class Generator:
                     source=rng.choice(self.sources),
                     status=PublicationStatus.PUBLISHED,
                     first_published_at=self.now,
-                    is_synthetic=True,
                 )
             )
-        insert(DisplacementStatistic, rows)
-
-
-def remove_synthetic():
-    """Delete every synthetic row (and what belongs to it), fastest first; returns counts per table."""
-    from knowledgebase.events.models import Citation
-
-    events = Event.objects.filter(is_synthetic=True)
-    steps = [
-        ("figures", Figure.objects.filter(event__in=events.values("pk"))),
-        ("participations", Participation.objects.filter(event__in=events.values("pk"))),
-        ("citations", Citation.objects.filter(event__in=events.values("pk"))),
-        ("event countries", Event.countries.through.objects.filter(event__in=events.values("pk"))),
-        ("event themes", Event.themes.through.objects.filter(event__in=events.values("pk"))),
-        ("related events", Event.related_events.through.objects.filter(from_event__in=events.values("pk"))),
-        ("related events (reverse)", Event.related_events.through.objects.filter(to_event__in=events.values("pk"))),
-        ("events", events),
-        ("statistics", DisplacementStatistic.objects.filter(is_synthetic=True)),
-        ("sources", Source.objects.filter(is_synthetic=True)),
-        ("aliases", ActorAlias.objects.filter(actor__is_synthetic=True)),
-        ("actors", Actor.objects.filter(is_synthetic=True)),
-        ("organisations", Organization.objects.filter(is_synthetic=True)),
-    ]
-    counts = {}
-    with transaction.atomic():
-        for label, queryset in steps:
-            # Raw deletes skip per-row signals (search documents, dispute flags): only synthetic rows go.
-            counts[label] = queryset._raw_delete(queryset.db)
-    return counts
+        insert_synthetic(DisplacementStatistic, rows, "public_id")

@@ -1,9 +1,10 @@
 """Remove every synthetic row, leaving real data untouched."""
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from knowledgebase.events.models import Event
-from knowledgebase.pages.synthetic import remove_synthetic
+from knowledgebase.loadtest.models import SyntheticIdRange
+from knowledgebase.loadtest.removal import ProtectedRowsError, remove_synthetic
 
 
 class Command(BaseCommand):
@@ -14,10 +15,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run=False, **options):
         if dry_run:
-            count = Event.objects.filter(is_synthetic=True).count()
+            count = SyntheticIdRange.objects.rows(Event).count()
             self.stdout.write(f"Would remove {count:,} synthetic events and everything synthetic with them.")
             return
-        counts = remove_synthetic()
+        try:
+            counts = remove_synthetic()
+        except ProtectedRowsError as error:
+            raise CommandError(str(error)) from error
         for label, count in counts.items():
             self.stdout.write(f"  {label}: {count:,}")
         self.stdout.write(self.style.SUCCESS("Synthetic data removed."))
