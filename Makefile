@@ -14,11 +14,13 @@ PORT ?= 8000
 # SECURE_COOKIES=0 make serve (see README, "Security").
 SERVE_ENV = DEBUG=0 SECRET_KEY=$${SECRET_KEY:-$$(cat var/secret_key)}
 
-.PHONY: help install demo demo-data serve bench test lint format migrations-check check clean
+.PHONY: help install demo demo-data serve bench test test-fast chromium mutation lint format migrations-check check clean
 
 help:
 	@echo "make demo              set up and serve the demo at http://$(HOST):$(PORT)"
 	@echo "make test              run the whole test suite (DATABASE_URL selects PostgreSQL)"
+	@echo "make test-fast         the tests not marked slow (no browser, no servers), in under a minute"
+	@echo "make mutation          mutation testing of the pure domain code against its unit tests"
 	@echo "make serve             production-like: gunicorn, DEBUG off, compressed hashed static files"
 	@echo "make bench             benchmark (PostgreSQL; see benchmarks/README.md)"
 	@echo "make lint | format     ruff check | ruff format"
@@ -54,8 +56,29 @@ serve: install var/secret_key
 bench: install var/secret_key
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
-test: install
+# The browser tests drive Debian's Chromium: installed here when it is missing and this is a Debian machine
+# run as root (as CI), otherwise `make test` stops and says what to run.
+CHROMIUM_PATH ?= /usr/bin/chromium
+
+chromium:
+	@if [ ! -x "$(CHROMIUM_PATH)" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing Debian's Chromium for the browser tests: apt-get install -y chromium"; \
+	  apt-get install -y chromium >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y chromium >/dev/null; } || true; \
+	fi
+	@test -x "$(CHROMIUM_PATH)" || { echo "Chromium is missing at $(CHROMIUM_PATH), and the browser tests need it: run apt-get install -y chromium (as root), then make test again." >&2; exit 1; }
+
+test: install chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests/loadtest --ds=tests.settings_loadtest $(PYTEST_ARGS)
+
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+
+# Mutants of the modules listed in pyproject.toml's [tool.mutmut], each run against their unit tests; the
+# survivors are listed at the end (results are kept in mutants/ and only what changed runs again).
+mutation: install
+	$(BIN)/mutmut run
+	$(BIN)/mutmut results
 
 lint: install
 	$(BIN)/ruff check .

@@ -29,13 +29,21 @@ ALLOWED_TAGS = {
     "tr",
     "ul",
 }
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}}
+# `start`: a numbered list interrupted by a paragraph goes on from its number (sane_lists writes it).
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "ol": {"start"}, "td": {"align"}, "th": {"align"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 
 def render_markdown(text):
     """HTML safe to mark as such: no scripts, event handlers, styles or javascript: links."""
-    html = markdown_lib.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html")
+    html = markdown_lib.markdown(
+        text or "",
+        extensions=["extra", "sane_lists"],
+        # A column's alignment as the `align` attribute, which the allow-list keeps (the default, a `style`
+        # attribute, is removed by it and would be refused by the Content-Security-Policy).
+        extension_configs={"extra": {"tables": {"use_align_attribute": True}}},
+        output_format="html",
+    )
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -88,8 +88,13 @@ def claim_interval(value, qualifier, low=None, high=None):
         return Interval(Bound(lo if lo is not None else Fraction(0)), Bound(v, inclusive=False))
     if qualifier == UP_TO:
         return Interval(Bound(lo if lo is not None else Fraction(0)), Bound(v))
-    if qualifier == ABOUT and lo is None and hi is None:
-        return Interval(Bound(v * (1 - ABOUT_TOLERANCE)), Bound(v * (1 + ABOUT_TOLERANCE)))
+    if qualifier == ABOUT:
+        # A bound the source states replaces the tolerance on its side only: "about 215, at least 200"
+        # still allows 230.
+        return Interval(
+            Bound(lo if lo is not None else v * (1 - ABOUT_TOLERANCE)),
+            Bound(hi if hi is not None else v * (1 + ABOUT_TOLERANCE)),
+        )
     return Interval(Bound(lo if lo is not None else v), Bound(hi if hi is not None else v))
 
 
