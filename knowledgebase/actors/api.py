@@ -66,7 +66,7 @@ class OrganizationSerializer(serializers.HyperlinkedModelSerializer):
 class ActorViewSet(viewsets.ReadOnlyModelViewSet):
     """Actors: states, government bodies, armed forces, officials… Filter with `q` (aliases too), `kind`, `country`."""
 
-    queryset = Actor.objects.select_related("country", "parent").prefetch_related("aliases").order_by("name", "id")
+    queryset = Actor.objects.select_related("country", "parent").prefetch_related("aliases")
     serializer_class = ActorSerializer
     filterset_class = ActorFilter
     lookup_field = "slug"
@@ -75,7 +75,7 @@ class ActorViewSet(viewsets.ReadOnlyModelViewSet):
 class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
     """Organisations that publish sources, author briefs or take part in events."""
 
-    queryset = Organization.objects.select_related("country", "parent").order_by("name", "id")
+    queryset = Organization.objects.select_related("country", "parent")
     serializer_class = OrganizationSerializer
     filterset_class = OrganizationFilter
     lookup_field = "slug"

@@ -17,7 +17,15 @@ class NameSearchFilter(django_filters.CharFilter):
         return queryset.search(value) if value.strip() else queryset
 
 
-class ActorFilter(MemoisedChoicesMixin, django_filters.FilterSet):
+class ByName:
+    """For a FilterSet whose list is in name order: the page's order, which the API keeps (see
+    core.filtering); the id settles equal names, so numbered pages never repeat or skip a row."""
+
+    def ordering(self):
+        return ["name", "id"]
+
+
+class ActorFilter(ByName, MemoisedChoicesMixin, django_filters.FilterSet):
     q = NameSearchFilter()
     kind = django_filters.MultipleChoiceFilter(label=_("Kind"), choices=ActorKind.choices, widget=FastSelectMultiple)
     country = django_filters.ModelMultipleChoiceFilter(
@@ -33,7 +41,7 @@ class ActorFilter(MemoisedChoicesMixin, django_filters.FilterSet):
         fields = []
 
 
-class OrganizationFilter(MemoisedChoicesMixin, django_filters.FilterSet):
+class OrganizationFilter(ByName, MemoisedChoicesMixin, django_filters.FilterSet):
     q = NameSearchFilter()
     kind = django_filters.MultipleChoiceFilter(
         label=_("Kind"), choices=OrganizationKind.choices, widget=FastSelectMultiple

@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from knowledgebase.actors.filters import ActorFilter, OrganizationFilter
 from knowledgebase.actors.models import Actor, Organization
 from knowledgebase.core.caching import cached_page
+from knowledgebase.core.filtering import bind_filters
 from knowledgebase.core.models import PublicationStatus
 from knowledgebase.core.structured_data import organization as structured_organization
 from knowledgebase.core.structured_data import with_context
@@ -23,22 +24,21 @@ PUBLISHED = PublicationStatus.PUBLISHED
 
 
 def _list(request, filterset_class, queryset, template):
-    filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
-    valid = not filterset.is_bound or filterset.is_valid()
-    page = paginate(request, filterset.qs if valid else queryset.none())
-    context = {"filter": filterset, "form": filterset.form, "page_obj": page, "is_valid": valid}
-    return TemplateResponse(request, template, context, status=200 if valid else 400)
+    listed = bind_filters(request, filterset_class, queryset)
+    page = paginate(request, listed.rows)
+    context = {"filter": listed.filterset, "form": listed.form, "page_obj": page, "is_valid": listed.is_valid}
+    return TemplateResponse(request, template, context, status=200 if listed.is_valid else 400)
 
 
 @cached_page("page", filterset=ActorFilter)
 def actor_list(request):
-    actors = Actor.objects.select_related("country", "parent").prefetch_related("aliases").order_by("name")
+    actors = Actor.objects.select_related("country", "parent").prefetch_related("aliases")
     return _list(request, ActorFilter, actors, "actors/actor_list.html")
 
 
 @cached_page("page", filterset=OrganizationFilter)
 def organization_list(request):
-    organizations = Organization.objects.select_related("country").order_by("name")
+    organizations = Organization.objects.select_related("country")
     return _list(request, OrganizationFilter, organizations, "actors/organization_list.html")
 
 

@@ -1,6 +1,25 @@
 """Shared API pieces."""
 
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+
+from knowledgebase.core.filtering import bind_filters
+
+
+class FilterBackend(DjangoFilterBackend):
+    """The viewset's FilterSet, bound as every list binds it (``core.filtering``): the rows in the order
+    of the matching page, and a parameter that cannot be read answered 400 with the downloads' body,
+    ERROR_SCHEMA. django-filter's own backend binds it apart, so its order and errors could differ."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None:
+            return queryset
+        bound = bind_filters(request, filterset_class, queryset)
+        if not bound.is_valid:
+            raise ValidationError(bound.errors())
+        return bound.rows
 
 
 class Pagination(PageNumberPagination):
@@ -13,8 +32,9 @@ class Pagination(PageNumberPagination):
 
 ERROR_SCHEMA = {
     "type": "object",
-    "description": "Each parameter that could not be read, with the reasons.",
+    "description": "Each parameter that could not be read, with the reasons (the same body as the downloads').",
     "additionalProperties": {"type": "array", "items": {"type": "string"}},
+    "example": {"date": ["Enter a valid date."]},
 }
 DETAIL_SCHEMA = {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
 

@@ -1,12 +1,13 @@
 """Streaming CSV and JSON downloads built from column specifications.
 
-A column says what it is once (name, HXL hashtag, description, how to read
-it from a row); the CSV header, the HXL row, the JSON keys and the data
-dictionary page at /data/ all come from that one description. Rows are read
-with ``iterator(chunk_size=…)`` and written as they come, so memory stays flat
-however many rows a filter selects. On PostgreSQL, an export that also gives
-each column as a database expression is written by COPY … TO STDOUT instead,
-streamed in blocks: the same bytes, without a Python object per cell.
+A column says what it is once (``Column``: name, HXL hashtag, description,
+and where its value comes from); the CSV header, the HXL row, the JSON keys,
+the Python writer's cells, the COPY writer's SQL and the data dictionary page
+at /data/ all come from that one definition. Rows are read with
+``iterator(chunk_size=…)`` and written as they come, so memory stays flat
+however many rows a filter selects. On PostgreSQL, an export whose columns are
+all database values can be written by COPY … TO STDOUT instead, streamed in
+blocks: the same bytes, without a Python object per cell.
 
 * Formulas: a CSV text cell that a spreadsheet would run (``=HYPERLINK(…)``)
   gets an apostrophe in front, by the one rule of ``core.formulas``, in Python
@@ -25,7 +26,7 @@ import json
 import logging
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import chain
 
@@ -33,13 +34,28 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Case, F, Func, TextField, Value, When, Window
+from django.db.models import (
+    BooleanField,
+    DateField,
+    DateTimeField,
+    DecimalField,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    TextField,
+    Value,
+    Window,
+)
 from django.db.models.functions import Cast, NullIf, RowNumber
 from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from knowledgebase.core.db import AnyOf  # noqa: F401 - registers the any_of lookup that Related reads with
+from knowledgebase.core.filtering import bind_filters
 from knowledgebase.core.formulas import ESCAPE, FORMULA_START_PATTERN, FORMULA_STARTS, neutralise
 
 logger = logging.getLogger(__name__)
@@ -50,34 +66,111 @@ LINE_END = "\n"
 
 
 @dataclass(frozen=True)
+class Related:
+    """A cell of several values: the ``value`` of each row of ``model`` (those ``where`` selects) whose
+    ``link`` is the exported row's ``key``, '; '-joined in the order of their ids.
+
+    Read in Python with one query per chunk of exported rows, and by COPY with one aggregate over the
+    table for all of them (see ``table_rows`` and ``copy_select``)."""
+
+    model: type
+    link: str  # the column of ``model`` that holds the exported row's key, e.g. "event_id"
+    value: object  # a field path or an expression over ``model``
+    where: Q = field(default_factory=Q)
+    key: str = "pk"  # the field of the exported row that ``link`` holds
+
+    def related(self):
+        return self.model._default_manager.filter(self.where).order_by()
+
+    def joined(self, keys):
+        """{key: "a; b"} for the exported rows' keys, in one query."""
+        values = {}
+        rows = self.related().filter(**{f"{self.link}__any_of": keys}).values_list(self.link, self.value)
+        for key, value in rows.order_by(self.link, "pk"):
+            values.setdefault(key, []).append(value)
+        return {key: MULTI_VALUE_SEPARATOR.join(items) for key, items in values.items()}
+
+
+@dataclass(frozen=True)
 class Column:
+    """One column of a download, defined once: its header, HXL hashtag and description (the data
+    dictionary at /data/ lists them), and where each row's cell comes from, ``value``:
+
+    * a field path of the exported rows ("event_type__slug") or a database expression over them: read
+      with the rows by the Python writer, and written in SQL by COPY, in the way the field's kind asks
+      (``copy_cell``: text neutralised as ``csv_cell`` does, numbers and dates as Python writes them);
+    * ``Related``: several values from another table, one cell that JSON gives as an array;
+    * a function of a row object, for an export that builds its rows in Python (``object_rows``).
+    """
+
     name: str
     hxl: str
     description: str
-    value: object  # callable(row) -> str | int | date | list | bool | None
-    multi: bool = False  # a '; '-joined string that JSON gives as an array
+    value: object
 
-    def read(self, row):
-        return self.value(row)
-
-
-def key(name):
-    """A column reader for rows that are dicts (querysets' values())."""
-    return lambda row: row[name]
+    @property
+    def multi(self):
+        return isinstance(self.value, Related)
 
 
 @dataclass(frozen=True)
 class Export:
-    """A downloadable table: its columns, and the function that yields its rows from a queryset."""
+    """A downloadable table: its columns, and how its rows come from the list's queryset.
+
+    By default each row of the queryset is a row of the file, its cells the columns' database values
+    (``table_rows``). ``rows``, callable(queryset) -> lists of cells in column order, replaces that
+    for a table built otherwise (the figures of the selected events, the exchanges' sides). With
+    ``copy``, the CSV is written on PostgreSQL by COPY … TO STDOUT from the same columns: the same
+    bytes as the Python writer, without a Python object per cell."""
 
     slug: str
     title: str
     description: str
     columns: tuple
-    rows: object  # callable(queryset) -> iterable of row objects
-    # callable(queryset) -> one cell per column, in column order (a text expression, or CopyJoined for a
-    # multi-value cell): on PostgreSQL the CSV is then written by COPY … TO STDOUT (same bytes, faster).
-    copy: object = None
+    rows: object = None
+    copy: bool = False
+
+    def records(self, queryset):
+        """The rows of the file, each a list of cells in column order."""
+        return table_rows(self.columns, queryset) if self.rows is None else self.rows(queryset)
+
+
+def batched(iterable, size):
+    batch = []
+    for item in iterable:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def table_rows(columns, queryset, chunk_size=CHUNK_SIZE):
+    """The rows of ``queryset`` as lists of cells in column order, in the queryset's order: the plain
+    cells in one query (tuples, no model instances), and each ``Related`` cell in one query per chunk."""
+    plain = [column.value for column in columns if not column.multi]
+    related = [(index, column.value) for index, column in enumerate(columns) if column.multi]
+    keys = list(dict.fromkeys(cell.key for _index, cell in related))
+    width = len(plain)
+    rows = queryset.values_list(*plain, *keys).iterator(chunk_size=chunk_size)
+    for chunk in batched(rows, chunk_size):
+        joined = []
+        for index, cell in related:  # in column order: each insert lands at its column's place
+            position = width + keys.index(cell.key)
+            joined.append((index, position, cell.joined(list({row[position] for row in chunk}))))
+        for row in chunk:
+            cells = list(row[:width])
+            for index, position, values in joined:
+                cells.insert(index, values.get(row[position], ""))
+            yield cells
+
+
+def object_rows(columns, objects):
+    """Rows built in Python: each column's function reads its cell from each object."""
+    readers = [column.value for column in columns]
+    for item in objects:
+        yield [read(item) for read in readers]
 
 
 class _Echo:
@@ -162,17 +255,17 @@ def csv_lines(export, queryset):
     """The header row, the HXL hashtag row, then one line per row."""
     writer = _csv_writer()
     yield from csv_head(export, writer)
-    readers = [column.value for column in export.columns]
-    for row in export.rows(queryset):
-        yield writer.writerow([csv_cell(read(row)) for read in readers])
+    for row in export.records(queryset):
+        yield writer.writerow([csv_cell(value) for value in row])
 
 
 def json_chunks(export, queryset):
     """A JSON array of objects, written one object at a time."""
+    keys = [(column.name, column.multi) for column in export.columns]
     yield "["
     first = True
-    for row in export.rows(queryset):
-        record = {column.name: json_value(column.read(row), column.multi) for column in export.columns}
+    for row in export.records(queryset):
+        record = {name: json_value(value, multi) for (name, multi), value in zip(keys, row, strict=True)}
         yield ("" if first else ",") + "\n" + json.dumps(record, ensure_ascii=False)
         first = False
     yield "\n]\n"
@@ -201,7 +294,7 @@ def copy_csv_blocks(export, queryset, size=64 * 1024):
     first block is read (see ``download``)."""
     head = "".join(csv_head(export)).encode()
     try:
-        sql, params = copy_select(queryset, export.copy(queryset))
+        sql, params = copy_select(queryset, export.columns)
     except EmptyResultSet:  # filters that cannot match a row (a search without a word): no query to run
         yield head
         return
@@ -215,21 +308,6 @@ def copy_csv_blocks(export, queryset, size=64 * 1024):
             yield pending
             pending = block
     yield pending
-
-
-@dataclass(frozen=True)
-class CopyJoined:
-    """A multi-value cell for COPY: the values of a related table's rows, '; '-joined in ``order``.
-
-    ``source`` is the FROM clause (with joins), ``link`` the column that holds the exported row's id,
-    ``value`` the SQL of one value, ``where`` an optional condition. All are fixed SQL written here,
-    never user input."""
-
-    source: str
-    link: str
-    value: str
-    order: str
-    where: str = "TRUE"
 
 
 # regexp_replace(text, FORMULA_START_PATTERN, NEUTRALISED_START) is formulas.neutralise in SQL: an
@@ -247,12 +325,16 @@ class Neutralised(Func):
         super().__init__(expression, Value(FORMULA_START_PATTERN), Value(NEUTRALISED_START))
 
 
-def copy_select(queryset, cells):
-    """(sql, params) of one SELECT that gives ``cells`` (expressions or CopyJoined) for the rows of
-    ``queryset``, in its order.
+def as_expression(value):
+    return F(value) if isinstance(value, str) else value
+
+
+def copy_select(queryset, columns):
+    """(sql, params) of one SELECT that gives the cells of ``columns`` for the rows of ``queryset``, in
+    its order.
 
     The rows and their plain cells are picked once (the filters and sort are the queryset's own, so
-    the export is exactly the page's rows); each multi-value cell is aggregated in one pass over its
+    the export is exactly the page's rows); each ``Related`` cell is aggregated in one pass over its
     table for the picked rows and hash-joined, rather than looked up row by row."""
     ordering = queryset.query.order_by or queryset.model._meta.ordering
     position = Window(
@@ -262,30 +344,64 @@ def copy_select(queryset, cells):
             for item in ordering
         ],
     )
-    plain = {f"cell{index:02d}": cell for index, cell in enumerate(cells) if not isinstance(cell, CopyJoined)}
-    picked = queryset.order_by().values(copy_row_id=F("pk"), copy_position=position, **plain)
+    plain = {f"cell{index:02d}": column.value for index, column in enumerate(columns) if not column.multi}
+    related = {f"joined{index:02d}": column.value for index, column in enumerate(columns) if column.multi}
+    keys = {"pk": "copy_row_id"} | {
+        key: f"copy_key_{key}" for key in dict.fromkeys(cell.key for cell in related.values()) if key != "pk"
+    }
+    picked = queryset.order_by().values(
+        copy_row_id=F("pk"),
+        copy_position=position,
+        **copy_cells(queryset, plain),
+        **{alias: F(key) for key, alias in keys.items() if key != "pk"},
+    )
     picked_sql, params = picked.query.get_compiler(queryset.db).as_sql()
-    columns, joins = [], []
-    for index, cell in enumerate(cells):
-        if not isinstance(cell, CopyJoined):
-            columns.append(f"picked.cell{index:02d}")
-            continue
-        alias = f"joined{index:02d}"
-        columns.append(f"{alias}.value")
+    joins = []
+    for alias, cell in related.items():
+        key = keys[cell.key]
+        values = cell.related().values(
+            copy_link=F(cell.link), copy_value=Cast(as_expression(cell.value), TextField()), copy_order=F("pk")
+        )
+        values_sql, values_params = values.query.get_compiler(queryset.db).as_sql()
         # The joined cell is text: neutralised as a whole, as csv_cell neutralises a joined cell.
         joins.append(
-            f"LEFT JOIN (SELECT {cell.link} AS row_id, "  # noqa: S608 - fixed SQL written in this code
-            f"regexp_replace(STRING_AGG(({cell.value})::text, '{MULTI_VALUE_SEPARATOR}' ORDER BY {cell.order}), "
-            f"%s, %s) AS value "
-            f"FROM {cell.source} WHERE ({cell.where}) AND {cell.link} IN (SELECT copy_row_id FROM picked) "
-            f"GROUP BY {cell.link}) {alias} ON {alias}.row_id = picked.copy_row_id"
+            f"LEFT JOIN (SELECT related.copy_link AS row_key, "  # noqa: S608 - fixed SQL and the ORM's own
+            f"regexp_replace(STRING_AGG(related.copy_value, '{MULTI_VALUE_SEPARATOR}' "
+            f"ORDER BY related.copy_order), %s, %s) AS value "
+            f"FROM ({values_sql}) related WHERE related.copy_link IN (SELECT {key} FROM picked) "
+            f"GROUP BY related.copy_link) {alias} ON {alias}.row_key = picked.{key}"
         )
-        params = (*params, FORMULA_START_PATTERN, NEUTRALISED_START)
+        params = (*params, FORMULA_START_PATTERN, NEUTRALISED_START, *values_params)
+    cells = [
+        f"picked.cell{index:02d}" if not column.multi else f"joined{index:02d}.value"
+        for index, column in enumerate(columns)
+    ]
     sql = (
         f"WITH picked AS MATERIALIZED ({picked_sql}) "  # noqa: S608 - fixed SQL and the ORM's own query
-        f"SELECT {', '.join(columns)} FROM picked {' '.join(joins)} ORDER BY picked.copy_position"
+        f"SELECT {', '.join(cells)} FROM picked {' '.join(joins)} ORDER BY picked.copy_position"
     )
     return sql, params
+
+
+def copy_cells(queryset, values):
+    """{alias: the SQL text of the cell} for database values over ``queryset``, each written as the Python
+    writer writes its kind (``copy_cell``); the kind is the resolved expression's field."""
+    expressions = {alias: as_expression(value) for alias, value in values.items()}
+    resolved = queryset.values(**expressions).query.annotations
+    return {alias: copy_cell(expression, resolved[alias].output_field) for alias, expression in expressions.items()}
+
+
+def copy_cell(expression, output_field):
+    """A database value as text for COPY, as ``csv_cell`` writes the Python value the database returns."""
+    if output_field.is_relation:
+        return copy_cell(expression, output_field.target_field)
+    if isinstance(output_field, DateTimeField):
+        return copy_datetime(expression)
+    if isinstance(output_field, DateField):
+        return copy_date(expression)
+    if isinstance(output_field, BooleanField | IntegerField | DecimalField | FloatField):
+        return copy_number(expression)
+    return copy_text(expression)
 
 
 def copy_text(expression):
@@ -295,7 +411,8 @@ def copy_text(expression):
 
 
 def copy_number(expression):
-    """A number for COPY, as str() writes it: never neutralised (-33.5 is a latitude, not a formula)."""
+    """A number as str() writes it, a boolean as 'true' or 'false' (PostgreSQL's text of a boolean):
+    never neutralised (-33.5 is a latitude, not a formula)."""
     return Cast(expression, TextField())
 
 
@@ -310,16 +427,9 @@ def copy_datetime(expression):
     return Func(expression, Value('YYYY-MM-DD"T"HH24:MI:SSTZH:TZM'), function="to_char", output_field=TextField())
 
 
-def copy_boolean(field):
-    """'true' or 'false', as csv_cell writes a boolean."""
-    return Case(When(**{field: True}, then=Value("true")), default=Value("false"), output_field=TextField())
-
-
 def uses_copy(export, queryset):
     connection = connections[queryset.db]
-    return (
-        export.copy is not None and connection.vendor == "postgresql" and connection.timezone_name == settings.TIME_ZONE
-    )
+    return export.copy and connection.vendor == "postgresql" and connection.timezone_name == settings.TIME_ZONE
 
 
 def download(export, queryset, fmt):
@@ -474,15 +584,13 @@ def too_many_downloads():
     return response
 
 
-def invalid_filters_response(form):
-    """400 with the form's errors, as JSON: a download never silently ignores a bad filter."""
-    return JsonResponse(
-        {
-            "error": _("Some filters could not be read."),
-            "fields": {name: list(errors) for name, errors in form.errors.items()},
-        },
-        status=400,
-    )
+def filtered_download(request, export, filterset_class, queryset, fmt):
+    """The download of a list: the rows its FilterSet selects from the request, in its page's order
+    (``core.filtering``). A filter that cannot be read is a 400 with the reasons, never ignored."""
+    bound = bind_filters(request, filterset_class, queryset)
+    if not bound.is_valid:
+        return bound.error_response()
+    return download(export, bound.rows, fmt)
 
 
 def list_dataset(request, export, url_name):

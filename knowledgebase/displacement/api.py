@@ -3,7 +3,7 @@
 from rest_framework import serializers, viewsets
 
 from knowledgebase.displacement.filters import StatisticFilter
-from knowledgebase.displacement.models import DisplacementStatistic, newest_first
+from knowledgebase.displacement.models import DisplacementStatistic
 from knowledgebase.events.api import ClaimantField, SourceSummarySerializer
 
 
@@ -50,11 +50,11 @@ class StatisticSerializer(serializers.ModelSerializer):
 
 
 class StatisticViewSet(viewsets.ReadOnlyModelViewSet):
-    """Published displacement statistics, with the same filters as /displacement/."""
+    """Published displacement statistics, with the same filters and order as /displacement/."""
 
     serializer_class = StatisticSerializer
     filterset_class = StatisticFilter
     lookup_field = "public_id"
 
     def get_queryset(self):
-        return DisplacementStatistic.objects.published().with_attribution().order_by(*newest_first())
+        return DisplacementStatistic.objects.published().with_attribution()

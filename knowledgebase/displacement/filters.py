@@ -14,6 +14,7 @@ from knowledgebase.displacement.models import (
     GeographyScope,
     Measurement,
     PopulationType,
+    newest_first,
 )
 from knowledgebase.events.filters import DateRangeWidget
 
@@ -58,6 +59,10 @@ class StatisticFilter(django_filters.FilterSet):
     class Meta:
         model = DisplacementStatistic
         fields = []
+
+    def ordering(self):
+        """The explorer's table order, which its downloads and the API keep (see core.filtering)."""
+        return newest_first()
 
     def filter_period(self, queryset, name, value):
         """Stocks by their as-of date, flows and changes by their period."""

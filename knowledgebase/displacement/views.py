@@ -10,26 +10,20 @@ from django.utils.translation import gettext as _
 
 from knowledgebase.core.caching import cached_page
 from knowledgebase.core.charts import Point, bar_chart, step_chart
-from knowledgebase.core.exports import download, invalid_filters_response, list_dataset
+from knowledgebase.core.exports import filtered_download, list_dataset
+from knowledgebase.core.filtering import bind_filters
 from knowledgebase.core.ratelimits import EXPORT, limited_as
 from knowledgebase.core.views import paginate
 from knowledgebase.displacement.exports import STATISTICS
 from knowledgebase.displacement.filters import StatisticFilter
-from knowledgebase.displacement.models import DisplacementStatistic, PopulationType, newest_first
+from knowledgebase.displacement.models import DisplacementStatistic, PopulationType
 
 PER_PAGE = 50
 
 
-def filtered_statistics(request):
-    return StatisticFilter(request.GET or None, queryset=DisplacementStatistic.objects.published(), request=request)
-
-
 @limited_as(EXPORT)
 def statistic_export(request, fmt):
-    filterset = filtered_statistics(request)
-    if filterset.is_bound and not filterset.is_valid():
-        return invalid_filters_response(filterset.form)
-    return download(STATISTICS, filterset.qs, fmt)
+    return filtered_download(request, STATISTICS, StatisticFilter, DisplacementStatistic.objects.published(), fmt)
 
 
 def yearly_series(queryset):
@@ -49,9 +43,8 @@ def yearly_series(queryset):
 
 @cached_page("page", filterset=StatisticFilter)
 def explorer(request):
-    filterset = filtered_statistics(request)
-    valid = not filterset.is_bound or filterset.is_valid()
-    statistics = filterset.qs if valid else DisplacementStatistic.objects.none()
+    selected = bind_filters(request, StatisticFilter, DisplacementStatistic.objects.published())
+    statistics = selected.rows
     series = yearly_series(statistics)
     labels = dict(PopulationType.choices)
     time_chart = step_chart(
@@ -70,11 +63,11 @@ def explorer(request):
         _("For each population type in the selection, the largest figure of the latest year recorded."),
         breakdown,
     )
-    page = paginate(request, statistics.with_attribution().order_by(*newest_first()), PER_PAGE)
+    page = paginate(request, statistics.with_attribution(), PER_PAGE)
     context = {
-        "filter": filterset,
-        "form": filterset.form,
-        "is_valid": valid,
+        "filter": selected.filterset,
+        "form": selected.form,
+        "is_valid": selected.is_valid,
         "page_obj": page,
         "series": {labels[key]: points for key, points in series.items()},
         "breakdown": breakdown,
@@ -83,4 +76,4 @@ def explorer(request):
         "downloads": [(_("Statistics"), "displacement:export")],
         "structured_data": list_dataset(request, STATISTICS, "displacement:export"),
     }
-    return TemplateResponse(request, "displacement/explorer.html", context, status=200 if valid else 400)
+    return TemplateResponse(request, "displacement/explorer.html", context, status=200 if selected.is_valid else 400)

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
 from knowledgebase.core.structured_data import iso_date
+from knowledgebase.events.exports import Permalink
 from knowledgebase.events.filters import EventFilter
 from knowledgebase.events.models import Event, Figure, Participation
 from knowledgebase.events.selectors import figures_by_measure
@@ -105,7 +106,7 @@ class MeasureSummarySerializer(serializers.Serializer):
 class EventSerializer(serializers.ModelSerializer):
     id = serializers.CharField(source="public_id")
     url = serializers.HyperlinkedIdentityField(view_name="api:event-detail", lookup_field="public_id")
-    page = serializers.SerializerMethodField()
+    page = serializers.CharField(read_only=True)  # Permalink, annotated by the viewset
     type = serializers.CharField(source="event_type.slug")
     category = serializers.CharField(source="event_type.category.slug")
     date = serializers.SerializerMethodField()
@@ -147,9 +148,6 @@ class EventSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
 
-    def get_page(self, event) -> str:
-        return self.context["request"].build_absolute_uri(event.get_absolute_url())
-
     def get_date(self, event) -> str:
         """The start date at the precision it is known (2022-09 for a month)."""
         return iso_date(event.start_date, event.date_precision)
@@ -160,7 +158,7 @@ class EventSerializer(serializers.ModelSerializer):
 
 
 class EventViewSet(viewsets.ReadOnlyModelViewSet):
-    """Published events, with the same filters as /events/ (repeat a parameter for "any of")."""
+    """Published events, with the same filters and sort as /events/ (repeat a parameter for "any of")."""
 
     serializer_class = EventSerializer
     filterset_class = EventFilter
@@ -169,6 +167,7 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return (
             Event.objects.published()
+            .annotate(page=Permalink(base=self.request.build_absolute_uri("/").removesuffix("/")))
             .select_related("event_type__category")
             .prefetch_related(
                 "countries",
@@ -176,7 +175,6 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
                 Prefetch("participations", queryset=Participation.objects.select_related("actor", "organization")),
                 Prefetch("figures", queryset=Figure.objects.with_attribution().order_by("measure__position", "id")),
             )
-            .order_by("-start_date", "-id")
         )
 
 

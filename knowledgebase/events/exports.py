@@ -1,227 +1,111 @@
 """Exports of the event list, its figures and the POW exchange tracker.
 
-Each export reads exactly the rows of the page's own FilterSet (see views),
-with the same GET parameters.
+Each export reads exactly the rows of its page's FilterSet, in the page's order (see views and
+``core.filtering``), with the same GET parameters. Each column is defined once below: the Python
+writer, the COPY writer and the data dictionary at /data/ read the same definition.
 """
 
 from django.conf import settings
-from django.db.models import CharField, F, OuterRef, Subquery, Value
+from django.db.models import CharField, Expression, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Concat
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from knowledgebase.actors.models import Actor, Organization
-from knowledgebase.core.db import StringAgg  # noqa: F401 - also registers the any_of lookup
-from knowledgebase.core.exports import (
-    CHUNK_SIZE,
-    MULTI_VALUE_SEPARATOR,
-    Column,
-    CopyJoined,
-    Export,
-    copy_boolean,
-    copy_date,
-    copy_datetime,
-    copy_number,
-    copy_text,
-    key,
-)
-from knowledgebase.core.models import Theme
+from knowledgebase.core.exports import CHUNK_SIZE, Column, Export, Related, object_rows, table_rows
 from knowledgebase.events.models import Citation, Event, Figure, Participation
 from knowledgebase.events.selectors import estimate, exchange_rows
-from knowledgebase.sources.models import Source
+
+_PLACEHOLDER = "public-id"  # stands for the identifier while the URLconf gives an event's path
 
 
-def absolute(public_id):
-    return f"{settings.SITE_URL}/events/{public_id}/"
+class Permalink(Expression):
+    """The address of each event's page, as a database expression: ``base`` (SITE_URL unless given),
+    then the path the URLconf gives an event (``Event.get_absolute_url``). The downloads (Python and
+    COPY alike) and the API read it; it is built when a query is, once the URLconf can be read."""
+
+    output_field = CharField()
+
+    def __init__(self, base=None):
+        super().__init__()
+        self.base = base
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        before, after = reverse("events:detail", kwargs={"key": _PLACEHOLDER}).split(_PLACEHOLDER)
+        base = settings.SITE_URL if self.base is None else self.base
+        address = Concat(Value(base + before), "public_id", Value(after), output_field=CharField())
+        return address.resolve_expression(query, allow_joins, reuse, summarize, for_save)
 
 
 PARTICIPANT = Concat("actor__name", Value(" ("), "role", Value(")"), output_field=CharField())
 ORGANIZATION_PARTICIPANT = Concat("organization__name", Value(" ("), "role", Value(")"), output_field=CharField())
+CLAIMANT = Coalesce("claimant_actor__name", "claimant_organization__name")
 
 
-def _event_rows(queryset):
-    """Plain rows: the events in chunks, and for each chunk their countries, themes, participants and
-    sources in one query each (no model instances, no per-row query)."""
-    rows = (
-        queryset.annotate(type_slug=F("event_type__slug"), category_slug=F("event_type__category__slug"))
-        .values("pk", *EVENT_FIELDS)
-        .iterator(chunk_size=CHUNK_SIZE)
-    )
-    for chunk in batched(rows, CHUNK_SIZE):
-        ids = [row["pk"] for row in chunk]
-        related = {
-            "country_codes": grouped(Event.countries.through.objects.filter(event_id__any_of=ids), "country_id"),
-            "theme_slugs": grouped(Event.themes.through.objects.filter(event_id__any_of=ids), "theme__slug"),
-            "actor_names": grouped(
-                Participation.objects.filter(event_id__any_of=ids, actor__isnull=False), PARTICIPANT
-            ),
-            "organization_names": grouped(
-                Participation.objects.filter(event_id__any_of=ids, organization__isnull=False), ORGANIZATION_PARTICIPANT
-            ),
-            "source_titles": grouped(Citation.objects.filter(event_id__any_of=ids), "source__title"),
-        }
-        for row in chunk:
-            for name, values in related.items():
-                row[name] = MULTI_VALUE_SEPARATOR.join(values.get(row["pk"], ()))
-            yield row
+def event_countries(key="pk"):
+    """ISO codes of an event's countries, in the order they were recorded; ``key`` holds the event."""
+    return Related(Event.countries.through, "event_id", "country_id", key=key)
 
-
-def grouped(queryset, value):
-    """{event id: [values…]} for the rows of ``queryset``, in id order."""
-    result = {}
-    expression = value if isinstance(value, str) else None
-    rows = (
-        queryset.values_list("event_id", expression)
-        if expression
-        else queryset.annotate(text=value).values_list("event_id", "text")
-    )
-    for event_id, text in rows.order_by("event_id", "pk"):
-        result.setdefault(event_id, []).append(text)
-    return result
-
-
-def batched(iterable, size):
-    batch = []
-    for item in iterable:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-EVENT_FIELDS = [
-    "public_id",
-    "title",
-    "start_date",
-    "end_date",
-    "date_precision",
-    "date_note",
-    "type_slug",
-    "category_slug",
-    "region",
-    "place_name",
-    "latitude",
-    "longitude",
-    "geo_precision",
-    "has_disputed_figures",
-    "summary",
-    "first_published_at",
-    "updated_at",
-]
 
 EVENT_COLUMNS = (
-    Column("id", "#event+id", _("Public identifier of the event; part of its permalink."), key("public_id")),
-    Column("url", "#meta+url", _("Permalink of the event page."), lambda row: absolute(row["public_id"])),
-    Column("title", "#event+name", _("Title of the event."), key("title")),
-    Column("date_start", "#date+start", _("Start date, ISO 8601; read it with date_precision."), key("start_date")),
-    Column("date_end", "#date+end", _("End date, ISO 8601, if any."), key("end_date")),
+    Column("id", "#event+id", _("Public identifier of the event; part of its permalink."), "public_id"),
+    Column("url", "#meta+url", _("Permalink of the event page."), Permalink()),
+    Column("title", "#event+name", _("Title of the event."), "title"),
+    Column("date_start", "#date+start", _("Start date, ISO 8601; read it with date_precision."), "start_date"),
+    Column("date_end", "#date+end", _("End date, ISO 8601, if any."), "end_date"),
     Column(
         "date_precision",
         "#date+precision",
         _("How precisely the date is known: day, week, month, season, year or approximate."),
-        key("date_precision"),
+        "date_precision",
     ),
-    Column("date_note", "#date+note", _("How the source dates the event when it is vague."), key("date_note")),
-    Column("event_type", "#event+type", _("Event type (slug of the taxonomy)."), key("type_slug")),
-    Column("category", "#event+category", _("Category of the event type."), key("category_slug")),
+    Column("date_note", "#date+note", _("How the source dates the event when it is vague."), "date_note"),
+    Column("event_type", "#event+type", _("Event type (slug of the taxonomy)."), "event_type__slug"),
+    Column("category", "#event+category", _("Category of the event type."), "event_type__category__slug"),
     Column(
         "country_codes",
         "#country+code",
         _("ISO 3166-1 alpha-2 codes of every country the event concerns, separated by '; '."),
-        key("country_codes"),
-        multi=True,
+        event_countries(),
     ),
-    Column("region", "#adm1+name", _("Region, oblast or province."), key("region")),
-    Column("place", "#loc+name", _("Place name."), key("place_name")),
-    Column("latitude", "#geo+lat", _("Latitude (WGS 84), if known."), key("latitude")),
-    Column("longitude", "#geo+lon", _("Longitude (WGS 84), if known."), key("longitude")),
+    Column("region", "#adm1+name", _("Region, oblast or province."), "region"),
+    Column("place", "#loc+name", _("Place name."), "place_name"),
+    Column("latitude", "#geo+lat", _("Latitude (WGS 84), if known."), "latitude"),
+    Column("longitude", "#geo+lon", _("Longitude (WGS 84), if known."), "longitude"),
     Column(
         "geo_precision",
         "#geo+precision",
         _("How precise the location is: exact, near, region or country."),
-        key("geo_precision"),
+        "geo_precision",
     ),
     Column(
         "actors",
         "#actor+name",
         _("Actors taking part, each with their role in brackets."),
-        key("actor_names"),
-        multi=True,
+        Related(Participation, "event_id", PARTICIPANT, Q(actor__isnull=False)),
     ),
     Column(
         "organizations",
         "#org+name",
         _("Organisations taking part, each with their role in brackets."),
-        key("organization_names"),
-        multi=True,
+        Related(Participation, "event_id", ORGANIZATION_PARTICIPANT, Q(organization__isnull=False)),
     ),
-    Column("themes", "#meta+theme", _("Themes (slugs)."), key("theme_slugs"), multi=True),
+    Column("themes", "#meta+theme", _("Themes (slugs)."), Related(Event.themes.through, "event_id", "theme__slug")),
     Column(
         "disputed",
         "#meta+disputed",
         _("true when some measure's claims contradict each other; the figures download has every claim."),
-        key("has_disputed_figures"),
+        "has_disputed_figures",
     ),
-    Column("summary", "#description", _("Summary of the event."), key("summary")),
+    Column("summary", "#description", _("Summary of the event."), "summary"),
     Column(
-        "sources", "#meta+source", _("Titles of the sources that report the event."), key("source_titles"), multi=True
+        "sources",
+        "#meta+source",
+        _("Titles of the sources that report the event."),
+        Related(Citation, "event_id", "source__title"),
     ),
-    Column(
-        "first_published", "#date+published", _("When the record was first published here."), key("first_published_at")
-    ),
-    Column("last_changed", "#date+updated", _("When the record last changed."), key("updated_at")),
+    Column("first_published", "#date+published", _("When the record was first published here."), "first_published_at"),
+    Column("last_changed", "#date+updated", _("When the record last changed."), "updated_at"),
 )
-
-
-def _event_copy(queryset):
-    """The event columns for COPY on PostgreSQL, in EVENT_COLUMNS order."""
-    participation = Participation._meta.db_table
-    return [
-        copy_text("public_id"),
-        Concat(Value(f"{settings.SITE_URL}/events/"), "public_id", Value("/"), output_field=CharField()),
-        copy_text("title"),
-        copy_date("start_date"),
-        copy_date("end_date"),
-        copy_text("date_precision"),
-        copy_text("date_note"),
-        copy_text("event_type__slug"),
-        copy_text("event_type__category__slug"),
-        CopyJoined(f"{Event.countries.through._meta.db_table} t", "t.event_id", "t.country_id", "t.id"),
-        copy_text("region"),
-        copy_text("place_name"),
-        copy_number("latitude"),
-        copy_number("longitude"),
-        copy_text("geo_precision"),
-        CopyJoined(
-            f"{participation} t JOIN {Actor._meta.db_table} a ON a.id = t.actor_id",
-            "t.event_id",
-            "a.name || ' (' || t.role || ')'",
-            "t.id",
-        ),
-        CopyJoined(
-            f"{participation} t JOIN {Organization._meta.db_table} o ON o.id = t.organization_id",
-            "t.event_id",
-            "o.name || ' (' || t.role || ')'",
-            "t.id",
-        ),
-        CopyJoined(
-            f"{Event.themes.through._meta.db_table} t JOIN {Theme._meta.db_table} th ON th.id = t.theme_id",
-            "t.event_id",
-            "th.slug",
-            "t.id",
-        ),
-        copy_boolean("has_disputed_figures"),
-        copy_text("summary"),
-        CopyJoined(
-            f"{Citation._meta.db_table} t JOIN {Source._meta.db_table} s ON s.id = t.source_id",
-            "t.event_id",
-            "s.title",
-            "t.id",
-        ),
-        copy_datetime("first_published_at"),
-        copy_datetime("updated_at"),
-    ]
 
 
 EVENTS = Export(
@@ -229,103 +113,68 @@ EVENTS = Export(
     _("Events"),
     _("One row per published event that the filters of /events/ select."),
     EVENT_COLUMNS,
-    _event_rows,
-    _event_copy,
+    copy=True,
 )
 
 
 def _figure_rows(events):
-    figures = (
-        Figure.objects.filter(event__in=events.values("pk"))
-        .annotate(
-            event_public_id=F("event__public_id"),
-            event_title=F("event__title"),
-            event_start_date=F("event__start_date"),
-            event_date_precision=F("event__date_precision"),
-            country_codes=_figure_countries(),
-            measure_slug=F("measure__slug"),
-            measure_name=F("measure__name"),
-            claimant=Coalesce("claimant_actor__name", "claimant_organization__name"),
-            source_title=F("source__title"),
-            source_url=F("source__url"),
-            source_reliability=F("source__reliability"),
-        )
-        .order_by("-event__start_date", "event_id", "measure__position", "id")
-        .values(*FIGURE_FIELDS)
-    )
-    return figures.iterator(chunk_size=CHUNK_SIZE)
+    """The figures of the selected events, in one query: the events in their list's order, each
+    event's figures in the order of its page (by measure)."""
+    return table_rows(FIGURE_COLUMNS, in_event_order(Figure.objects.filter(event__in=events.values("pk")), events))
 
 
-def _figure_countries():
-    return Subquery(
-        Event.countries.through.objects.filter(event=OuterRef("event_id"))
-        .order_by()
-        .values("event")
-        .annotate(joined=StringAgg("country_id"))
-        .values("joined")[:1]
-    )
+def in_event_order(related, events):
+    """``related`` rows (with an ``event``) in the order of ``events``, then in their own order. The
+    events' order is field names, translated through ``event``, and annotation names (a search rank),
+    read for each row from ``events``."""
+    ordering = []
+    for item in events.query.order_by or events.model._meta.ordering:
+        sign, name = ("-", item[1:]) if item.startswith("-") else ("", item)
+        if name in events.query.annotations:
+            value = Subquery(events.filter(pk=OuterRef("event_id")).order_by().values(name)[:1])
+            related = related.annotate(**{f"event_{name}": value})
+            ordering.append(f"{sign}event_{name}")
+        else:
+            ordering.append(f"{sign}event__{name}")
+    return related.order_by(*ordering, *related.model._meta.ordering)
 
-
-FIGURE_FIELDS = [
-    "public_id",
-    "event_public_id",
-    "event_title",
-    "event_start_date",
-    "event_date_precision",
-    "country_codes",
-    "measure_slug",
-    "measure_name",
-    "value",
-    "qualifier",
-    "low",
-    "high",
-    "rank",
-    "rank_reason",
-    "claimant",
-    "as_of_date",
-    "source_title",
-    "source_url",
-    "source_reliability",
-    "excerpt",
-]
 
 FIGURE_COLUMNS = (
-    Column("figure_id", "#meta+id", _("Public identifier of the figure."), key("public_id")),
-    Column("event_id", "#event+id", _("Public identifier of the event the figure is about."), key("event_public_id")),
-    Column("event_title", "#event+name", _("Title of the event."), key("event_title")),
-    Column("date_start", "#date+start", _("Start date of the event, ISO 8601."), key("event_start_date")),
-    Column("date_precision", "#date+precision", _("Precision of the event's date."), key("event_date_precision")),
+    Column("figure_id", "#meta+id", _("Public identifier of the figure."), "public_id"),
+    Column("event_id", "#event+id", _("Public identifier of the event the figure is about."), "event__public_id"),
+    Column("event_title", "#event+name", _("Title of the event."), "event__title"),
+    Column("date_start", "#date+start", _("Start date of the event, ISO 8601."), "event__start_date"),
+    Column("date_precision", "#date+precision", _("Precision of the event's date."), "event__date_precision"),
     Column(
         "country_codes",
         "#country+code",
         _("ISO 3166-1 alpha-2 codes of the event's countries."),
-        key("country_codes"),
-        multi=True,
+        event_countries(key="event_id"),
     ),
-    Column("measure", "#indicator+code", _("What the figure counts (slug)."), key("measure_slug")),
-    Column("measure_name", "#indicator+name", _("What the figure counts, in words."), key("measure_name")),
-    Column("value", "#affected+num", _("The number as the source states it."), key("value")),
+    Column("measure", "#indicator+code", _("What the figure counts (slug)."), "measure__slug"),
+    Column("measure_name", "#indicator+name", _("What the figure counts, in words."), "measure__name"),
+    Column("value", "#affected+num", _("The number as the source states it."), "value"),
     Column(
         "qualifier",
         "#affected+qualifier",
         _("How to read the value: exact, more-than, at-least, less-than, up-to or about."),
-        key("qualifier"),
+        "qualifier",
     ),
-    Column("low", "#affected+min", _("Low bound, if the source gives one."), key("low")),
-    Column("high", "#affected+max", _("High bound, if the source gives one."), key("high")),
-    Column("rank", "#meta+rank", _("preferred (best estimate), normal or deprecated."), key("rank")),
-    Column("rank_reason", "#meta+rank+reason", _("Why the figure is preferred or deprecated."), key("rank_reason")),
-    Column("claimant", "#actor+claimant+name", _("Who claims the number (actor or organisation)."), key("claimant")),
-    Column("as_of", "#date+reported", _("Date the number refers to, ISO 8601."), key("as_of_date")),
-    Column("source", "#meta+source", _("Title of the source that reports the claim."), key("source_title")),
-    Column("source_url", "#meta+source+url", _("Address of the source, if recorded."), key("source_url")),
+    Column("low", "#affected+min", _("Low bound, if the source gives one."), "low"),
+    Column("high", "#affected+max", _("High bound, if the source gives one."), "high"),
+    Column("rank", "#meta+rank", _("preferred (best estimate), normal or deprecated."), "rank"),
+    Column("rank_reason", "#meta+rank+reason", _("Why the figure is preferred or deprecated."), "rank_reason"),
+    Column("claimant", "#actor+claimant+name", _("Who claims the number (actor or organisation)."), CLAIMANT),
+    Column("as_of", "#date+reported", _("Date the number refers to, ISO 8601."), "as_of_date"),
+    Column("source", "#meta+source", _("Title of the source that reports the claim."), "source__title"),
+    Column("source_url", "#meta+source+url", _("Address of the source, if recorded."), "source__url"),
     Column(
         "source_reliability",
         "#meta+reliability",
         _("Reliability of the source on the Admiralty scale, A to F."),
-        key("source_reliability"),
+        "source__reliability",
     ),
-    Column("excerpt", "#meta+excerpt", _("The words of the source that state the number."), key("excerpt")),
+    Column("excerpt", "#meta+excerpt", _("The words of the source that state the number."), "excerpt"),
 )
 
 FIGURES = Export(
@@ -337,12 +186,17 @@ FIGURES = Export(
 )
 
 
-def _exchange_rows(queryset):
+def _exchange_sides(queryset):
     for row in exchange_rows(queryset.iterator(chunk_size=CHUNK_SIZE)):
         sequence = row.sequence.summary.preferred.value if row.sequence and row.sequence.summary.preferred else None
         for code, group in sorted(row.sides.items()):
             value, lowest = estimate(group)
             yield {"row": row, "code": code, "group": group, "value": value, "lowest": lowest, "sequence": sequence}
+
+
+def _exchange_rows(queryset):
+    """One row per exchange and side, the exchanges in the tracker's order."""
+    return object_rows(EXCHANGE_COLUMNS, _exchange_sides(queryset))
 
 
 EXCHANGE_COLUMNS = (

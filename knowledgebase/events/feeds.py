@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
-from django.http import JsonResponse
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from knowledgebase.actors.models import Actor
 from knowledgebase.core.caching import filter_parameters
 from knowledgebase.core.feeds import TextSummaryAtomFeed
+from knowledgebase.core.filtering import bind_filters
 from knowledgebase.events.filters import EventFilter
 from knowledgebase.events.models import Event
 
@@ -22,7 +23,7 @@ class Selection:
     """What one request asked the feed for. The feed object serves every request, from several threads
     at once, so nothing of a request may be kept on it."""
 
-    filterset: EventFilter
+    events: QuerySet
     query_string: str
     actor: Actor | None = None
 
@@ -34,14 +35,14 @@ class EventFeed(Feed):
     feed_type = TextSummaryAtomFeed
 
     def __call__(self, request, *args, **kwargs):
-        filterset = EventFilter(request.GET or None, queryset=Event.objects.published().for_list(), request=request)
-        if filterset.is_bound and not filterset.is_valid():
-            return JsonResponse({"error": _("Some filters could not be read."), "fields": filterset.errors}, status=400)
-        request.feed_filterset = filterset
+        selected = bind_filters(request, EventFilter, Event.objects.published().for_list())
+        if not selected.is_valid:
+            return selected.error_response()
+        request.feed_events = selected.rows  # on the request, never on this feed object that all share
         return super().__call__(request, *args, **kwargs)
 
     def get_object(self, request, *args, **kwargs):
-        return Selection(request.feed_filterset, request.GET.urlencode())
+        return Selection(request.feed_events, request.GET.urlencode())
 
     def title(self, selection):
         return _("Events: new and updated")
@@ -53,7 +54,7 @@ class EventFeed(Feed):
         return _("Published events of the knowledge base, newest changes first.")
 
     def items(self, selection):
-        return selection.filterset.qs.order_by("-updated_at", "-id")[:FEED_SIZE]
+        return selection.events.order_by("-updated_at", "-id")[:FEED_SIZE]
 
     def item_title(self, item):
         return item.title
@@ -84,7 +85,7 @@ class ActorEventFeed(EventFeed):
 
     def get_object(self, request, slug):
         actor = get_object_or_404(Actor, slug=slug)
-        return Selection(request.feed_filterset, request.GET.urlencode(), actor)
+        return Selection(request.feed_events, request.GET.urlencode(), actor)
 
     def title(self, selection):
         return _("Events with %(name)s") % {"name": selection.actor.name}
@@ -93,5 +94,5 @@ class ActorEventFeed(EventFeed):
         return selection.actor.get_absolute_url()
 
     def items(self, selection):
-        events = selection.filterset.qs.filter(participations__actor=selection.actor).distinct()
+        events = selection.events.filter(participations__actor=selection.actor).distinct()
         return events.order_by("-updated_at", "-id")[:FEED_SIZE]

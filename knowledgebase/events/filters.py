@@ -1,4 +1,4 @@
-"""The one FilterSet behind /events/: the page, its exports, its feed and the API all use it."""
+"""The one FilterSet behind /events/ (the page, its exports, its feed and the API), and the exchange tracker's."""
 
 import django_filters
 from django import forms
@@ -146,15 +146,20 @@ class EventFilter(MemoisedChoicesMixin, django_filters.FilterSet):
         return queryset.search(value) if value.strip() else queryset
 
     def filter_sort(self, queryset, name, value):
-        return queryset  # applied last, in filter_queryset, once the search rank exists
-
-    def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        return queryset.order_by(*self.ordering())
+        return queryset  # the order is ordering()'s, applied after the filters (the search rank exists then)
 
     def ordering(self):
+        """The order of the list's page, which its downloads and the API keep (see core.filtering)."""
         data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
         sort = data.get("sort") or (SORT_RELEVANCE if (data.get("q") or "").strip() else SORT_NEWEST)
         if sort == SORT_RELEVANCE and (data.get("q") or "").strip():
             return ["-search_rank", "-start_date", "-id"]
         return ORDERINGS.get(sort, ORDERINGS[SORT_NEWEST])
+
+
+class ExchangeFilter(EventFilter):
+    """The POW exchange tracker's filters: those of the event list, over exchanges listed in date order,
+    oldest first, whatever ``sort`` says (the tracker is a chronology, with a cumulative chart)."""
+
+    def ordering(self):
+        return ["start_date", "id"]

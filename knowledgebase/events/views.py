@@ -9,13 +9,14 @@ from django.utils.translation import gettext as _
 from knowledgebase.core import structured_data
 from knowledgebase.core.caching import cached_page
 from knowledgebase.core.charts import step_chart
-from knowledgebase.core.exports import download, invalid_filters_response, list_dataset
+from knowledgebase.core.exports import filtered_download, list_dataset
+from knowledgebase.core.filtering import bind_filters
 from knowledgebase.core.models import Country
 from knowledgebase.core.ratelimits import EXPORT, SEARCH, limited_as
 from knowledgebase.core.views import paginate, visible_to
 from knowledgebase.events.changelog import event_changes
 from knowledgebase.events.exports import EVENTS, EXCHANGES, FIGURES
-from knowledgebase.events.filters import EventFilter
+from knowledgebase.events.filters import EventFilter, ExchangeFilter
 from knowledgebase.events.models import Event
 from knowledgebase.events.selectors import (
     PRISONER_EXCHANGE,
@@ -32,33 +33,24 @@ from knowledgebase.events.selectors import (
 EXCHANGES_PER_PAGE = 50
 
 
-def filtered_events(request, queryset=None):
-    """The FilterSet over published events; the list, the tracker, exports and feeds all use it."""
-    if queryset is None:
-        queryset = Event.objects.published().for_list()
-    return EventFilter(request.GET or None, queryset=queryset, request=request)
-
-
-def _export(request, export, fmt, queryset=None):
-    filterset = filtered_events(request, queryset)
-    if filterset.is_bound and not filterset.is_valid():
-        return invalid_filters_response(filterset.form)
-    return download(export, filterset.qs, fmt)
+def published_events():
+    """What the event list, its downloads and its feed select from."""
+    return Event.objects.published().for_list()
 
 
 @limited_as(EXPORT)
 def event_export(request, fmt):
-    return _export(request, EVENTS, fmt)
+    return filtered_download(request, EVENTS, EventFilter, published_events(), fmt)
 
 
 @limited_as(EXPORT)
 def figure_export(request, fmt):
-    return _export(request, FIGURES, fmt)
+    return filtered_download(request, FIGURES, EventFilter, published_events(), fmt)
 
 
 @limited_as(EXPORT)
 def exchange_export(request, fmt):
-    return _export(request, EXCHANGES, fmt, exchange_queryset(Event.objects.published()))
+    return filtered_download(request, EXCHANGES, ExchangeFilter, exchange_queryset(Event.objects.published()), fmt)
 
 
 def _searching(request):
@@ -68,24 +60,22 @@ def _searching(request):
 @cached_page("page", filterset=EventFilter)
 @limited_as(_searching)
 def event_list(request):
-    filterset = filtered_events(request)
-    valid = not filterset.is_bound or filterset.is_valid()
-    page = paginate(request, filterset.qs if valid else Event.objects.none())
-    data = filterset.form.cleaned_data if filterset.is_bound and valid else {}
+    events = bind_filters(request, EventFilter, published_events())
+    page = paginate(request, events.rows)
     context = {
-        "filter": filterset,
-        "form": filterset.form,
+        "filter": events.filterset,
+        "form": events.form,
         "page_obj": page,
-        "is_valid": valid,
-        "taking_part": [*data.get("actor", []), *data.get("organization", [])],
-        "query": data.get("q", ""),
+        "is_valid": events.is_valid,
+        "taking_part": [*events.cleaned.get("actor", []), *events.cleaned.get("organization", [])],
+        "query": events.cleaned.get("q", ""),
         "downloads": [(_("Events"), "events:export"), (_("Their figures"), "events:figure-export")],
         "structured_data": list_dataset(request, EVENTS, "events:export"),
     }
     template = "events/event_list.html"
     if request.headers.get("X-Requested-With") == "fetch":
         template += "#results"
-    return TemplateResponse(request, template, context, status=200 if valid else 400)
+    return TemplateResponse(request, template, context, status=200 if events.is_valid else 400)
 
 
 @cached_page()
@@ -112,10 +102,10 @@ def event_detail(request, key):
 @cached_page("page", filterset=EventFilter)
 def pow_exchanges(request):
     """Every published prisoner exchange in date order, with a cumulative chart of people returned."""
-    exchanges = Event.objects.published().filter(event_type__slug=PRISONER_EXCHANGE)
-    filterset = filtered_events(request, exchanges)
-    valid = not filterset.is_bound or filterset.is_valid()
-    selected = filterset.qs.order_by("start_date", "id") if valid else Event.objects.none()
+    exchanges = bind_filters(
+        request, ExchangeFilter, Event.objects.published().filter(event_type__slug=PRISONER_EXCHANGE)
+    )
+    selected = exchanges.rows
     page = paginate(request, selected, EXCHANGES_PER_PAGE)
     prefetch_related_objects(page.object_list, *exchange_prefetches())
     rows = exchange_rows(page.object_list)
@@ -143,9 +133,9 @@ def pow_exchanges(request):
         "countries": countries,
         "chart": chart,
         "series": named,
-        "form": filterset.form,
-        "is_valid": valid,
+        "form": exchanges.form,
+        "is_valid": exchanges.is_valid,
         "downloads": [(_("Exchanges"), "events:exchange-export")],
         "structured_data": list_dataset(request, EXCHANGES, "events:exchange-export"),
     }
-    return TemplateResponse(request, "events/pow_exchanges.html", context, status=200 if valid else 400)
+    return TemplateResponse(request, "events/pow_exchanges.html", context, status=200 if exchanges.is_valid else 400)

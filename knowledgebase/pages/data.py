@@ -1,4 +1,4 @@
-"""The catalogue of downloads that the data dictionary page documents."""
+"""The catalogue of downloads that the data dictionary page documents, from the exports' own column definitions."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +18,14 @@ CONVENTIONS = [
     _("Dates are ISO 8601 (YYYY-MM-DD); a date_precision column says how precisely an event's date is known."),
     _("A cell with several values separates them with '; '. JSON gives them as arrays."),
     _("Numbers are given as their source states them, with a qualifier (more-than, up-to…) and who claims them."),
-    _("Only published records are exported. A download follows the same filters (GET parameters) as its page."),
+    _(
+        "Only published records are exported. A download follows the same filters (GET parameters) as its page, "
+        "and lists its rows in the page's order."
+    ),
+    _(
+        "A filter that cannot be read is never ignored: the answer is 400 with a JSON object that names each such "
+        "parameter with its reasons, as the API does."
+    ),
     _(
         "In CSV files, a text that begins with =, +, -, @, a tab or a carriage return is written with an "
         "apostrophe (') in front, so that spreadsheet programs show it as text instead of running it as a "

@@ -117,12 +117,21 @@ def test_displacement_export_follows_its_filters(client, demo):
     assert "#affected+num" in rows[1] and "#group+code" in rows[1]
 
 
-@pytest.mark.parametrize("url", ["/events/export.csv?date_after=nope", "/displacement/export.json?period_after=x"])
-def test_a_bad_filter_is_a_400_with_the_reason(client, db, url):
+@pytest.mark.parametrize(
+    ("url", "parameter"),
+    [
+        ("/events/export.csv?date_after=nope", "date"),
+        ("/events/figures.json?country=XX", "country"),
+        ("/pow-exchanges/export.csv?sort=alphabetical", "sort"),
+        ("/displacement/export.json?period_after=x", "period"),
+    ],
+)
+def test_a_bad_filter_is_a_400_with_the_reason(client, db, url, parameter):
     response = client.get(url)
 
     assert response.status_code == 400
-    assert "fields" in response.json()
+    reasons = response.json()[parameter]
+    assert reasons and all(isinstance(reason, str) and reason for reason in reasons)
 
 
 def test_an_unknown_format_is_a_404(client, db):
@@ -161,6 +170,23 @@ def test_data_dictionary_documents_every_column(client, db):
             assert f"<code>{column.hxl}</code>" in html
 
 
+def test_the_data_dictionary_lists_the_columns_each_download_writes_in_their_order(client, db):
+    import re
+
+    from django.urls import reverse
+
+    from knowledgebase.pages.data import CATALOGUE
+
+    html = client.get("/data/").content.decode()
+
+    for export, _page, url_name in CATALOGUE:
+        section = html[html.index(f'id="export-{export.slug}"') :]
+        section = section[: section.index("</table>")]
+        documented = re.findall(r'<th scope="row"><code>([^<]+)</code></th><td><code>([^<]+)</code>', section)
+        rows, _text = read_csv(client.get(reverse(url_name, args=["csv"])))
+        assert documented == list(zip(rows[0], rows[1], strict=True))
+
+
 POSTGRESQL_ONLY = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="COPY is PostgreSQL's; SQLite always uses the Python writer"
 )
@@ -170,8 +196,10 @@ POSTGRESQL_ONLY = pytest.mark.skipif(
 @pytest.mark.parametrize("query", ["", "country=UA", "q=exchange", "sort=oldest", "type=prisoner-exchange"])
 def test_postgresql_copy_writes_the_same_bytes_as_the_python_writer(rf, demo, query):
     from knowledgebase.core.exports import buffered, copy_csv_blocks, csv_lines, uses_copy
+    from knowledgebase.core.filtering import bind_filters
     from knowledgebase.events.exports import EVENTS
-    from knowledgebase.events.views import filtered_events
+    from knowledgebase.events.filters import EventFilter
+    from knowledgebase.events.views import published_events
 
     awkward = EventFactory(
         published=True,
@@ -207,9 +235,8 @@ def test_postgresql_copy_writes_the_same_bytes_as_the_python_writer(rf, demo, qu
     CitationFactory(event=formulas, source=SourceFactory(title='-Source "quoted"'))
     CitationFactory(event=formulas, source=SourceFactory(title="=Second source"))
     EventFactory(published=True, title="'=Already escaped by an editor", summary="''+Twice", countries=["UA"])
-    queryset = filtered_events(
-        rf.get("/events/export.csv", dict(pair.split("=") for pair in query.split("&") if pair))
-    ).qs
+    request = rf.get("/events/export.csv", dict(pair.split("=") for pair in query.split("&") if pair))
+    queryset = bind_filters(request, EventFilter, published_events()).rows
 
     assert uses_copy(EVENTS, queryset)
     copied = b"".join(copy_csv_blocks(EVENTS, queryset))
@@ -219,6 +246,73 @@ def test_postgresql_copy_writes_the_same_bytes_as_the_python_writer(rf, demo, qu
     assert len(copied.splitlines()) >= 3
     if not query:
         assert "'=HYPERLINK" in written.decode() and ",-33.50000,-70.25000," in written.decode()
+
+
+@POSTGRESQL_ONLY
+@pytest.mark.parametrize("query", ["", "population_type=REF", "measurement=stock&origin=global"])
+def test_postgresql_copy_writes_the_same_statistics_bytes_as_the_python_writer(rf, demo, query):
+    from knowledgebase.core.exports import buffered, copy_csv_blocks, csv_lines, uses_copy
+    from knowledgebase.core.filtering import bind_filters
+    from knowledgebase.displacement.exports import STATISTICS
+    from knowledgebase.displacement.filters import StatisticFilter
+    from knowledgebase.displacement.models import DisplacementStatistic
+
+    StatisticFactory(
+        published=True,
+        title=FORMULA_SUMMARY,
+        includes='-refugees, "registered"\nonly',
+        low=900,
+        high=1100,
+        claimant_organization=OrganizationFactory(name="@UNHCR"),
+        source=SourceFactory(title="=Source", url="https://example.org/a,b"),
+    )
+    StatisticFactory(
+        published=True,
+        title="Undated flow",
+        measurement="flow",
+        as_of_date=None,
+        as_of_note="\tover the winter",
+        period_start=datetime.date(2023, 1, 1),
+        period_end=datetime.date(2023, 3, 31),
+        origin_scope="country",
+        origin_country=Country.objects.get(code="UA"),
+        claimant_organization=None,
+        claimant_actor=ActorFactory(name="+Ministry"),
+    )
+    request = rf.get("/displacement/export.csv", dict(pair.split("=") for pair in query.split("&") if pair))
+    queryset = bind_filters(request, StatisticFilter, DisplacementStatistic.objects.published()).rows
+
+    assert uses_copy(STATISTICS, queryset)
+    copied = b"".join(copy_csv_blocks(STATISTICS, queryset))
+    written = "".join(buffered(csv_lines(STATISTICS, queryset))).encode()
+
+    assert copied == written
+    assert len(copied.splitlines()) >= 3
+    if not query:
+        assert "'+Ministry" in written.decode() and ",900,1100," in written.decode()
+
+
+def test_the_permalink_is_one_address_in_every_download_and_in_the_api(client, db, settings):
+    settings.SITE_URL = "https://kb.example.org"
+    event = EventFactory(published=True)
+    path = event.get_absolute_url()
+
+    (row,) = by_column(read_csv(client.get("/events/export.csv"))[0])
+    (record,) = json.loads(b"".join(client.get("/events/export.json").streaming_content))
+    api = client.get("/api/v1/events/", HTTP_ACCEPT="application/json").json()["results"][0]
+
+    assert row["url"] == record["url"] == f"https://kb.example.org{path}"
+    assert api["page"] == f"http://testserver{path}"  # the API answers under the host it is asked at
+
+
+def test_the_figures_download_runs_as_few_queries_with_more_events(client, db, django_assert_max_num_queries):
+    for _ in range(30):
+        FigureFactory(event=EventFactory(published=True, countries=["UA", "RU"]))
+
+    with django_assert_max_num_queries(12):
+        rows, _text = read_csv(client.get("/events/figures.csv?q=event&sort=relevance"))
+
+    assert len(rows) == 32
 
 
 @POSTGRESQL_ONLY
@@ -360,15 +454,14 @@ def test_a_search_without_a_word_gives_a_complete_file(client, db, url, query, r
 
 
 def test_a_download_that_fails_before_its_first_row_is_an_error_response_not_a_truncated_file(client, db, monkeypatch):
-    import dataclasses
+    from knowledgebase.core import exports
 
-    from knowledgebase.events import views
-    from knowledgebase.events.exports import EVENTS
-
-    def broken(queryset):
+    def broken(*args, **kwargs):
         raise DatabaseError("the database went away")
 
-    monkeypatch.setattr(views, "EVENTS", dataclasses.replace(EVENTS, rows=broken, copy=broken))
+    # The Python writer's rows and the COPY writer's query (PostgreSQL) both fail.
+    monkeypatch.setattr(exports, "table_rows", broken)
+    monkeypatch.setattr(exports, "copy_select", broken)
     EventFactory(published=True)
     client.raise_request_exception = False
 
