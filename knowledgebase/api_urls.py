@@ -13,8 +13,9 @@ from rest_framework.routers import DefaultRouter
 from knowledgebase.actors.api import ActorViewSet, OrganizationViewSet
 from knowledgebase.briefs.api import BriefViewSet
 from knowledgebase.displacement.api import StatisticViewSet
-from knowledgebase.events.api import EventViewSet, FigureViewSet
+from knowledgebase.events.api import FigureViewSet
 from knowledgebase.ihl.api import ProvisionViewSet
+from knowledgebase.pages.api import EventViewSet
 
 
 class SwaggerView(SpectacularSwaggerSplitView):

@@ -5,7 +5,7 @@ from two_factor.urls import urlpatterns as two_factor_urls
 
 from knowledgebase.briefs.feeds import BriefFeed
 from knowledgebase.core.caching import cached_page
-from knowledgebase.events.feeds import ActorEventFeed, EventFeed
+from knowledgebase.pages.feeds import ActorEventFeed, EventFeed
 from knowledgebase.pages.operations import health, security_txt
 from knowledgebase.pages.sitemaps import SITEMAPS
 from knowledgebase.pages.views import robots_txt
@@ -13,9 +13,9 @@ from knowledgebase.pages.views import robots_txt
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("knowledgebase.api_urls")),
-    path("", include("knowledgebase.events.urls")),
+    path("", include("knowledgebase.pages.event_urls")),
     path("briefs/", include("knowledgebase.briefs.urls")),
-    path("", include("knowledgebase.actors.urls")),
+    path("", include("knowledgebase.pages.actor_urls")),
     path("ihl/", include("knowledgebase.ihl.urls")),
     path("displacement/", include("knowledgebase.displacement.urls")),
     path("feeds/events/", EventFeed(), name="feed-events"),

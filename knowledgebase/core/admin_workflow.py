@@ -10,6 +10,8 @@ revert) goes through the services of ``core.services``; the admin site runs each
 request as one ``core.derived`` batch, so derived data is refreshed once per save.
 """
 
+from collections import defaultdict
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -53,8 +55,22 @@ class RetractForm(forms.Form):
     )
 
 
+_added_inlines = defaultdict(list)
+
+
+def add_inline(model, inline):
+    """Show ``inline`` on the admin form of ``model``: how an app adds rows of its own to the form of a
+    model of an app below it (ihl's allegations on the event form) without touching that app's admin."""
+    if inline not in _added_inlines[model]:
+        _added_inlines[model].append(inline)
+
+
 class ServiceAdmin(admin.ModelAdmin):
-    """A ModelAdmin whose every write goes through the services (forms validated the rows already)."""
+    """A ModelAdmin whose every write goes through the services (forms validated the rows already), and
+    whose form also shows the inlines other apps add (``add_inline``)."""
+
+    def get_inlines(self, request, obj):
+        return [*super().get_inlines(request, obj), *_added_inlines.get(self.model, ())]
 
     def save_model(self, request, obj, form, change):
         note = form.cleaned_data.get("public_change_note", "") if change else ""

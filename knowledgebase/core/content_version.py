@@ -22,9 +22,10 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from knowledgebase.core.apps import DomainConfig
+
 VERSION_KEY = "content:version"
 CHANGED_KEY = "content:changed-at"
-DOMAIN_APPS = {"core", "actors", "sources", "events", "ihl", "displacement", "briefs"}
 
 _deferred = contextvars.ContextVar("content_version_deferred", default=False)
 
@@ -114,7 +115,7 @@ def clear_memo():
 
 
 def _content_saved_or_deleted(sender, raw=False, **kwargs):
-    if sender._meta.app_label in DOMAIN_APPS:
+    if isinstance(sender._meta.app_config, DomainConfig):
         content_changed()
 
 

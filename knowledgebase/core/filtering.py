@@ -14,9 +14,12 @@ then depends only on the medium:
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+import django_filters
+from django.db.models import Exists, QuerySet
 from django.http import JsonResponse
 from django_filters import FilterSet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 
 @dataclass(frozen=True)
@@ -54,3 +57,36 @@ def bind_filters(request, filterset_class, queryset):
         rows = rows.order_by(*ordering())
     cleaned = filterset.form.cleaned_data if filterset.is_bound and is_valid else {}
     return BoundFilters(filterset, is_valid, rows, cleaned)
+
+
+# --- Filters that lists share ---------------------------------------------------------------------
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class ToOneKeyFilter(django_filters.ModelMultipleChoiceFilter):
+    """A repeatable key (a slug, a code) matched through a to-one relation (``?type=a&type=b`` means either).
+
+    A to-one path cannot repeat a row, so no DISTINCT (which would compare every column of every row).
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("distinct", False)
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class ExistsFilter(django_filters.ModelMultipleChoiceFilter):
+    """A repeatable key of a to-many relation (``?actor=a&actor=b`` means either), matched with EXISTS, never a
+    join: ``exists(pks)`` gives the subquery. The key is the slug unless ``to_field_name`` names another
+    (a country's code)."""
+
+    def __init__(self, *args, exists, **kwargs):
+        self.exists = exists
+        kwargs.setdefault("to_field_name", "slug")
+        kwargs.setdefault("distinct", False)
+        super().__init__(*args, method=self.filter_exists, **kwargs)
+
+    def filter_exists(self, queryset, name, values):
+        if not values:
+            return queryset
+        return queryset.filter(Exists(self.exists([value.pk for value in values])))

@@ -6,6 +6,7 @@ country. These render the same accessible markup (a label for every
 checkbox) with format_html, escaping every value and label.
 """
 
+import django_filters
 from django import forms
 from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html, format_html_join
@@ -100,3 +101,12 @@ class MemoisedChoices(BaseChoiceIterator):
         from knowledgebase.core.content_version import memoised
 
         return iter(memoised(self.name, lambda: [(str(value), str(label)) for value, label in self.field.choices]))
+
+
+class DateRangeWidget(django_filters.widgets.DateRangeWidget):
+    """Two date inputs, each with its own label (axe flags one label for two inputs)."""
+
+    template_name = "widgets/date_range.html"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"type": "date", **(attrs or {})})

@@ -6,26 +6,15 @@
   maintaining taxonomies and IHL provisions; they also see staff sign-ins and
   lockouts (django-axes) and lift a lockout.
 
-Called by a data migration and by tests (``live_server`` flushes tables).
+Which models are editorial, shared or standard, each domain app says itself
+(``core.apps.DomainConfig``). Called by data migrations and by tests (``live_server``
+flushes tables).
 """
+
+from knowledgebase.core.apps import domain_configs
 
 EDITOR = "Editor"
 REVIEWER = "Reviewer"
-
-DOMAIN_APPS = ["core", "actors", "sources", "events", "ihl", "displacement", "briefs"]
-
-# Records under review and the rows that belong to them: editors may add,
-# change and delete them while they are not public (the admin locks public ones).
-EDITORIAL_MODELS = {
-    "events": ["event", "participation", "citation", "figure", "figurebreakdown"],
-    "ihl": ["allegation"],
-    "displacement": ["displacementstatistic"],
-    "briefs": ["brief", "takeaway", "recommendation"],
-}
-# Shared entities: editors add and change them; only reviewers delete.
-ENTITY_MODELS = {"actors": ["actor", "actoralias", "organization"], "sources": ["source"]}
-# Read-only for everyone but superusers: ISO 3166-1 is not edited by hand.
-STANDARD_MODELS = {"core": ["country"]}
 # Sign-in records: reviewers read sign-ins, failures and lockouts, and lift a lockout by deleting it.
 SIGN_IN_PERMISSIONS = [
     ("axes", "view_accessattempt"),
@@ -35,30 +24,40 @@ SIGN_IN_PERMISSIONS = [
 ]
 
 
+def domain_apps():
+    return [config.label for config in domain_configs()]
+
+
+def declared(kind):
+    """{app label: [model names]}: what the domain apps declare as ``kind`` (``editorial_models``,
+    ``shared_models`` or ``standard_models``)."""
+    return {config.label: list(getattr(config, kind)) for config in domain_configs() if getattr(config, kind)}
+
+
 def _codenames(app_label, model, actions):
     return [(app_label, f"{action}_{model}") for action in actions]
 
 
 def editor_permissions():
     wanted = []
-    for app_label, models in EDITORIAL_MODELS.items():
+    for app_label, models in declared("editorial_models").items():
         for model in models:
             wanted += _codenames(app_label, model, ["add", "change", "delete", "view"])
-    for app_label, models in ENTITY_MODELS.items():
+    for app_label, models in declared("shared_models").items():
         for model in models:
             wanted += _codenames(app_label, model, ["add", "change", "view"])
     return wanted
 
 
 def reviewer_permissions(all_codenames):
-    """Every permission of the domain apps, except on the ISO standard tables, and the sign-in records."""
+    """Every permission of the domain apps, except on the standard tables, and the sign-in records."""
     standard = {
         (app, f"{action}_{model}")
-        for app, models in STANDARD_MODELS.items()
+        for app, models in declared("standard_models").items()
         for model in models
         for action in ("add", "change", "delete")
     }
-    domain = [pair for pair in all_codenames if pair[0] in DOMAIN_APPS and pair not in standard]
+    domain = [pair for pair in all_codenames if pair[0] in domain_apps() and pair not in standard]
     return domain + [pair for pair in SIGN_IN_PERMISSIONS if pair in all_codenames]
 
 
@@ -74,12 +73,12 @@ def sync_workflow_groups(apps):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     domain = list(
-        Permission.objects.filter(content_type__app_label__in=[*DOMAIN_APPS, "axes"]).values_list(
+        Permission.objects.filter(content_type__app_label__in=[*domain_apps(), "axes"]).values_list(
             "content_type__app_label", "codename", "pk"
         )
     )
     by_pair = {(app, codename): pk for app, codename, pk in domain}
-    view_all = [pk for (app, codename), pk in by_pair.items() if app in DOMAIN_APPS and codename.startswith("view_")]
+    view_all = [pk for (app, codename), pk in by_pair.items() if app in domain_apps() and codename.startswith("view_")]
 
     editor, _created = Group.objects.get_or_create(name=EDITOR)
     editor_ids = {by_pair[pair] for pair in editor_permissions() if pair in by_pair} | set(view_all)

@@ -4,7 +4,7 @@ from rest_framework import serializers, viewsets
 
 from knowledgebase.displacement.filters import StatisticFilter
 from knowledgebase.displacement.models import DisplacementStatistic
-from knowledgebase.events.api import ClaimantField, SourceSummarySerializer
+from knowledgebase.sources.api import ClaimantField, SourceSummarySerializer
 
 
 class StatisticSerializer(serializers.ModelSerializer):

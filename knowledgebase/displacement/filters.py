@@ -7,7 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from knowledgebase.core.models import Country
-from knowledgebase.core.widgets import FastCheckboxSelectMultiple, FastSelectMultiple
+from knowledgebase.core.widgets import DateRangeWidget, FastCheckboxSelectMultiple, FastSelectMultiple
 from knowledgebase.displacement.models import (
     Cause,
     DisplacementStatistic,
@@ -16,7 +16,6 @@ from knowledgebase.displacement.models import (
     PopulationType,
     newest_first,
 )
-from knowledgebase.events.filters import DateRangeWidget
 
 GLOBAL = "global"
 

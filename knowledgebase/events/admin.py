@@ -118,7 +118,7 @@ class EventAdmin(SpreadsheetImportExportMixin, HistoryAdmin, PublishableAdmin):
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "start_date"
     readonly_fields = ["public_id", "has_disputed_figures"]
-    # The ihl app appends its allegation inline, so that dependencies point one way.
+    # Apps above events add theirs through core.admin_workflow.add_inline (ihl: allegations).
     inlines = [ParticipationInline, CitationInline, FigureInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "public_id", "event_type", "summary", "body", "themes"]}),

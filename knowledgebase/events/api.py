@@ -1,49 +1,14 @@
-"""Read-only API of published events and their attributed figures."""
+"""Read-only API of published events and their attributed figures: the serializers, and the figures' list
+(the events' list filters as /events/ does, with the facets of the apps above: ``pages.api``)."""
 
 import django_filters
-from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
 from knowledgebase.core.structured_data import iso_date
-from knowledgebase.events.exports import Permalink
-from knowledgebase.events.filters import EventFilter
-from knowledgebase.events.models import Event, Figure, Participation
+from knowledgebase.events.models import Event, Figure
 from knowledgebase.events.selectors import figures_by_measure
-
-
-class ClaimantField(serializers.Field):
-    """The actor or organisation that claims a number: its kind, slug and name."""
-
-    def to_representation(self, claim):
-        if claim.claimant_actor_id:
-            return {"kind": "actor", "slug": claim.claimant_actor.slug, "name": claim.claimant_actor.name}
-        return {
-            "kind": "organization",
-            "slug": claim.claimant_organization.slug,
-            "name": claim.claimant_organization.name,
-        }
-
-
-CLAIMANT_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "kind": {"type": "string", "enum": ["actor", "organization"]},
-        "slug": {"type": "string"},
-        "name": {"type": "string"},
-    },
-    "required": ["kind", "slug", "name"],
-}
-ClaimantField = extend_schema_field(CLAIMANT_SCHEMA)(ClaimantField)
-
-
-class SourceSummarySerializer(serializers.Serializer):
-    slug = serializers.CharField()
-    title = serializers.CharField()
-    publisher = serializers.CharField(source="publisher.name", allow_null=True, default=None)
-    url = serializers.CharField()
-    published_date = serializers.DateField(allow_null=True)
-    reliability = serializers.CharField()
+from knowledgebase.sources.api import ClaimantField, SourceSummarySerializer
 
 
 class FigureSerializer(serializers.ModelSerializer):
@@ -155,27 +120,6 @@ class EventSerializer(serializers.ModelSerializer):
     @extend_schema_field(MeasureSummarySerializer(many=True))
     def get_measures(self, event):
         return MeasureSummarySerializer(figures_by_measure(event.figures.all()), many=True).data
-
-
-class EventViewSet(viewsets.ReadOnlyModelViewSet):
-    """Published events, with the same filters and sort as /events/ (repeat a parameter for "any of")."""
-
-    serializer_class = EventSerializer
-    filterset_class = EventFilter
-    lookup_field = "public_id"
-
-    def get_queryset(self):
-        return (
-            Event.objects.published()
-            .annotate(page=Permalink(base=self.request.build_absolute_uri("/").removesuffix("/")))
-            .select_related("event_type__category")
-            .prefetch_related(
-                "countries",
-                "themes",
-                Prefetch("participations", queryset=Participation.objects.select_related("actor", "organization")),
-                Prefetch("figures", queryset=Figure.objects.with_attribution().order_by("measure__position", "id")),
-            )
-        )
 
 
 class FigureFilter(django_filters.FilterSet):

@@ -1,15 +1,21 @@
-"""The one FilterSet behind /events/ (the page, its exports, its feed and the API), and the exchange tracker's."""
+"""The filters of events: what the events app alone can say about them (its text, type, category,
+themes, countries, participants, dates, disputes) and the order of its lists. The public list adds the
+facets of the apps above it (``pages.filters``)."""
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import OuterRef
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
 from knowledgebase.actors.models import Actor, Organization
+from knowledgebase.core.filtering import ExistsFilter, ToOneKeyFilter
 from knowledgebase.core.models import Country, Theme
-from knowledgebase.core.widgets import FastCheckboxSelectMultiple, FastSelectMultiple, MemoisedChoicesMixin
+from knowledgebase.core.widgets import (
+    DateRangeWidget,
+    FastCheckboxSelectMultiple,
+    FastSelectMultiple,
+    MemoisedChoicesMixin,
+)
 from knowledgebase.events.models import Event, EventCategory, EventType, Participation
 
 SORT_NEWEST = "newest"
@@ -26,43 +32,6 @@ ORDERINGS = {
 }
 
 
-class DateRangeWidget(django_filters.widgets.DateRangeWidget):
-    """Two date inputs, each with its own label (axe flags one label for two inputs)."""
-
-    template_name = "events/widgets/date_range.html"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs={"type": "date", **(attrs or {})})
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class SlugFilter(django_filters.ModelMultipleChoiceFilter):
-    """Repeatable slug parameter matched through a to-one relation (``?type=a&type=b`` means either).
-
-    A to-one path cannot repeat a row, so no DISTINCT (which would compare every column of every row).
-    """
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("distinct", False)
-        super().__init__(*args, **kwargs)
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class SlugMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
-    """Repeatable slug parameter (``?actor=a&actor=b`` means either), matched with EXISTS, never a join."""
-
-    def __init__(self, *args, exists, **kwargs):
-        self.exists = exists
-        kwargs.setdefault("to_field_name", "slug")
-        kwargs.setdefault("distinct", False)
-        super().__init__(*args, method=self.filter_exists, **kwargs)
-
-    def filter_exists(self, queryset, name, values):
-        if not values:
-            return queryset
-        return queryset.filter(Exists(self.exists([value.pk for value in values])))
-
-
 def _participation_exists(field):
     return lambda pks: Participation.objects.filter(event=OuterRef("pk"), **{f"{field}__in": pks})
 
@@ -75,60 +44,46 @@ def _through_exists(relation, column):
     return exists
 
 
-def _allegation_exists(pks):
-    # ihl sits to the right of events: follow the reverse relation by name, without importing it.
-    return Event.objects.filter(pk=OuterRef("pk"), allegations__provision__in=pks)
-
-
-def _provisions(request):
-    from django.apps import apps
-
-    return apps.get_model("ihl", "Provision").objects.all()
-
-
 class EventFilter(MemoisedChoicesMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=200)
-    type = SlugFilter(
+    type = ToOneKeyFilter(
         label=_("Type"),
         field_name="event_type__slug",
         to_field_name="slug",
         queryset=EventType.objects.select_related("category"),
         widget=FastCheckboxSelectMultiple,
     )
-    category = SlugFilter(
+    category = ToOneKeyFilter(
         label=_("Category"),
         field_name="event_type__category__slug",
         to_field_name="slug",
         queryset=EventCategory.objects.all(),
         widget=FastCheckboxSelectMultiple,
     )
-    theme = SlugMultipleChoiceFilter(
+    theme = ExistsFilter(
         label=_("Theme"),
         queryset=Theme.objects.all(),
         exists=_through_exists("themes", "theme_id"),
         widget=FastCheckboxSelectMultiple,
     )
-    country = SlugMultipleChoiceFilter(
+    country = ExistsFilter(
         label=_("Country"),
         queryset=Country.objects.all(),
         to_field_name="code",
         exists=_through_exists("countries", "country_id"),
         widget=FastSelectMultiple,
     )
-    actor = SlugMultipleChoiceFilter(
+    actor = ExistsFilter(
         label=_("Actor"),
         queryset=Actor.objects.all(),
         exists=_participation_exists("actor_id"),
         widget=forms.MultipleHiddenInput,
     )
-    organization = SlugMultipleChoiceFilter(
+    organization = ExistsFilter(
         label=_("Organisation"),
         queryset=Organization.objects.all(),
         exists=_participation_exists("organization_id"),
         widget=forms.MultipleHiddenInput,
-    )
-    provision = SlugMultipleChoiceFilter(
-        label=_("IHL provision"), queryset=_provisions, exists=_allegation_exists, widget=FastCheckboxSelectMultiple
     )
     date = django_filters.DateFromToRangeFilter(label=_("Date"), field_name="start_date", widget=DateRangeWidget)
     disputed = django_filters.BooleanFilter(

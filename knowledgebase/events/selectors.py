@@ -33,7 +33,8 @@ def figures_by_measure(figures):
 
 
 def event_detail_queryset(base):
-    """Everything the event page shows, in a fixed number of queries."""
+    """What the events app knows of an event for its page, in a fixed number of queries (the page adds
+    the allegations and briefs of the apps above: ``pages.selectors``)."""
     return base.select_related("event_type__category").prefetch_related(
         "countries",
         "themes",
@@ -45,40 +46,15 @@ def event_detail_queryset(base):
         Prefetch(
             "figures", queryset=Figure.objects.with_attribution().order_by("measure__position", "measure__name", "id")
         ),
-        Prefetch("allegations", queryset=_allegations()),
         Prefetch(
             "related_events",
             queryset=Event.objects.published().select_related("event_type").order_by("-start_date"),
         ),
-        Prefetch("briefs", queryset=_published_briefs()),
     )
 
 
 def _citations():
     return Citation.objects.select_related("source__publisher").order_by("id")
-
-
-def _allegations():
-    # ihl and briefs sit to the right of events: reach them through the reverse relations' models.
-    model = Event._meta.get_field("allegations").related_model
-    return model.objects.select_related("provision__instrument", "source__publisher")
-
-
-def _published_briefs():
-    model = Event._meta.get_field("briefs").related_model
-    return model.objects.published().select_related("organization")
-
-
-def sources_of(event):
-    """Every source the page cites (reports, figures, allegations), each once, in order of first use."""
-    seen = OrderedDict()
-    for source in (
-        [c.source for c in event.citations.all()]
-        + [f.source for f in event.figures.all()]
-        + [a.source for a in event.allegations.all()]
-    ):
-        seen.setdefault(source.pk, source)
-    return list(seen.values())
 
 
 @dataclass(frozen=True)

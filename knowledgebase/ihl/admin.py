@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from knowledgebase.core.admin_workflow import ChildOfPublishableAdmin, LockedWithParentInline, ServiceAdmin
-from knowledgebase.events.admin import EventAdmin
+from knowledgebase.core.admin_workflow import ChildOfPublishableAdmin, LockedWithParentInline, ServiceAdmin, add_inline
+from knowledgebase.events.models import Event
 from knowledgebase.ihl.models import Allegation, Instrument, Provision
 
 
@@ -30,7 +30,8 @@ class AllegationInline(LockedWithParentInline, admin.StackedInline):
     autocomplete_fields = ["provision", "source"]
 
 
-EventAdmin.inlines = [*EventAdmin.inlines, AllegationInline]
+# The event form shows an event's allegations.
+add_inline(Event, AllegationInline)
 
 
 @admin.register(Allegation)

@@ -10,13 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from pytest_django.asserts import assertContains, assertNotContains
 
 from knowledgebase.actors.models import Actor
-from knowledgebase.core.workflow_groups import (
-    DOMAIN_APPS,
-    EDITORIAL_MODELS,
-    ENTITY_MODELS,
-    REVIEWER,
-    SIGN_IN_PERMISSIONS,
-)
+from knowledgebase.core.workflow_groups import REVIEWER, SIGN_IN_PERMISSIONS, declared, domain_apps
 from knowledgebase.events.models import Event, Figure, FigureBreakdown
 from tests.conftest import SEP_2022_EXCHANGE
 from tests.factories import (
@@ -35,7 +29,10 @@ from tests.factories import (
 
 # What editors may add and change (workflow_groups.py); everything else in the domain is read-only for them.
 EDITOR_WRITES = {
-    f"{app}.{model}" for group in (EDITORIAL_MODELS, ENTITY_MODELS) for app, names in group.items() for model in names
+    f"{app}.{model}"
+    for kind in ("editorial_models", "shared_models")
+    for app, names in declared(kind).items()
+    for model in names
 }
 
 
@@ -48,7 +45,7 @@ def registered():
 
 
 def domain_models():
-    return {label(model) for model in registered() if model._meta.app_label in DOMAIN_APPS}
+    return {label(model) for model in registered() if model._meta.app_label in domain_apps()}
 
 
 SIGN_IN_MODELS = {f"{app}.{codename.split('_', 1)[1]}" for app, codename in SIGN_IN_PERMISSIONS}
@@ -150,7 +147,7 @@ def add_page_cases():
     cases = []
     for model in registered():
         model_label = label(model)
-        in_domain = model._meta.app_label in DOMAIN_APPS
+        in_domain = model._meta.app_label in domain_apps()
         for role, may_add in [
             ("editor", model_label in EDITOR_WRITES),
             ("reviewer", in_domain and model_label != "core.country"),

@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 
 from knowledgebase.actors.models import Actor
 from knowledgebase.core.models import PublicationStatus, Publishable
-from knowledgebase.core.workflow_groups import DOMAIN_APPS, EDITOR, REVIEWER
+from knowledgebase.core.workflow_groups import EDITOR, REVIEWER, domain_apps
 from knowledgebase.events.models import Event, EventType
 from knowledgebase.sources.models import Source
 from tests.conftest import DRAFT_EVENT, JAN_2024_EXCHANGE
@@ -140,7 +140,7 @@ def test_demo_accounts_dry_run_on_an_empty_database_creates_no_one(db):
 
 
 def domain_models():
-    return [model for model in apps.get_models(include_auto_created=True) if model._meta.app_label in DOMAIN_APPS]
+    return [model for model in apps.get_models(include_auto_created=True) if model._meta.app_label in domain_apps()]
 
 
 def row_counts():

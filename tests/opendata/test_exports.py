@@ -198,8 +198,8 @@ def test_postgresql_copy_writes_the_same_bytes_as_the_python_writer(rf, demo, qu
     from knowledgebase.core.exports import buffered, copy_csv_blocks, csv_lines, uses_copy
     from knowledgebase.core.filtering import bind_filters
     from knowledgebase.events.exports import EVENTS
-    from knowledgebase.events.filters import EventFilter
-    from knowledgebase.events.views import published_events
+    from knowledgebase.pages.events import published_events
+    from knowledgebase.pages.filters import EventListFilter
 
     awkward = EventFactory(
         published=True,
@@ -236,7 +236,7 @@ def test_postgresql_copy_writes_the_same_bytes_as_the_python_writer(rf, demo, qu
     CitationFactory(event=formulas, source=SourceFactory(title="=Second source"))
     EventFactory(published=True, title="'=Already escaped by an editor", summary="''+Twice", countries=["UA"])
     request = rf.get("/events/export.csv", dict(pair.split("=") for pair in query.split("&") if pair))
-    queryset = bind_filters(request, EventFilter, published_events()).rows
+    queryset = bind_filters(request, EventListFilter, published_events()).rows
 
     assert uses_copy(EVENTS, queryset)
     copied = b"".join(copy_csv_blocks(EVENTS, queryset))

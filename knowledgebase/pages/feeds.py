@@ -12,8 +12,8 @@ from knowledgebase.actors.models import Actor
 from knowledgebase.core.caching import filter_parameters
 from knowledgebase.core.feeds import TextSummaryAtomFeed
 from knowledgebase.core.filtering import bind_filters
-from knowledgebase.events.filters import EventFilter
 from knowledgebase.events.models import Event
+from knowledgebase.pages.filters import EventListFilter
 
 FEED_SIZE = 50
 
@@ -31,11 +31,11 @@ class Selection:
 class EventFeed(Feed):
     """Newest changes first; the same GET parameters as /events/ narrow it."""
 
-    cache_parameters = filter_parameters(EventFilter)
+    cache_parameters = filter_parameters(EventListFilter)
     feed_type = TextSummaryAtomFeed
 
     def __call__(self, request, *args, **kwargs):
-        selected = bind_filters(request, EventFilter, Event.objects.published().for_list())
+        selected = bind_filters(request, EventListFilter, Event.objects.published().for_list())
         if not selected.is_valid:
             return selected.error_response()
         request.feed_events = selected.rows  # on the request, never on this feed object that all share

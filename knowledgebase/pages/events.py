@@ -1,4 +1,5 @@
-"""Public event pages: the filtered list and the event page."""
+"""The public event pages: the filtered list, the event page, the POW exchange tracker, and their
+downloads. They join the events app with the apps above it (the IHL facet, allegations, briefs)."""
 
 from django.db.models import prefetch_related_objects
 from django.http import Http404
@@ -16,19 +17,18 @@ from knowledgebase.core.ratelimits import EXPORT, SEARCH, limited_as
 from knowledgebase.core.views import paginate, visible_to
 from knowledgebase.events.changelog import event_changes
 from knowledgebase.events.exports import EVENTS, EXCHANGES, FIGURES
-from knowledgebase.events.filters import EventFilter, ExchangeFilter
 from knowledgebase.events.models import Event
 from knowledgebase.events.selectors import (
     PRISONER_EXCHANGE,
     cumulative_returns,
     estimate,
-    event_detail_queryset,
     exchange_prefetches,
     exchange_queryset,
     exchange_rows,
     figures_by_measure,
-    sources_of,
 )
+from knowledgebase.pages.filters import EventListFilter, ExchangeListFilter
+from knowledgebase.pages.selectors import event_page_queryset, sources_of
 
 EXCHANGES_PER_PAGE = 50
 
@@ -40,27 +40,27 @@ def published_events():
 
 @limited_as(EXPORT)
 def event_export(request, fmt):
-    return filtered_download(request, EVENTS, EventFilter, published_events(), fmt)
+    return filtered_download(request, EVENTS, EventListFilter, published_events(), fmt)
 
 
 @limited_as(EXPORT)
 def figure_export(request, fmt):
-    return filtered_download(request, FIGURES, EventFilter, published_events(), fmt)
+    return filtered_download(request, FIGURES, EventListFilter, published_events(), fmt)
 
 
 @limited_as(EXPORT)
 def exchange_export(request, fmt):
-    return filtered_download(request, EXCHANGES, ExchangeFilter, exchange_queryset(Event.objects.published()), fmt)
+    return filtered_download(request, EXCHANGES, ExchangeListFilter, exchange_queryset(Event.objects.published()), fmt)
 
 
 def _searching(request):
     return SEARCH if request.GET.get("q", "").strip() else None
 
 
-@cached_page("page", filterset=EventFilter)
+@cached_page("page", filterset=EventListFilter)
 @limited_as(_searching)
 def event_list(request):
-    events = bind_filters(request, EventFilter, published_events())
+    events = bind_filters(request, EventListFilter, published_events())
     page = paginate(request, events.rows)
     context = {
         "filter": events.filterset,
@@ -81,7 +81,7 @@ def event_list(request):
 @cached_page()
 def event_detail(request, key):
     events = visible_to(request, Event.objects.all())
-    event = event_detail_queryset(events).filter(public_id=key).first()
+    event = event_page_queryset(events).filter(public_id=key).first()
     if event is None:
         by_slug = events.filter(slug=key).only("public_id").first()
         if by_slug is None:
@@ -99,11 +99,11 @@ def event_detail(request, key):
     return TemplateResponse(request, "events/event_detail.html", context)
 
 
-@cached_page("page", filterset=EventFilter)
+@cached_page("page", filterset=ExchangeListFilter)
 def pow_exchanges(request):
     """Every published prisoner exchange in date order, with a cumulative chart of people returned."""
     exchanges = bind_filters(
-        request, ExchangeFilter, Event.objects.published().filter(event_type__slug=PRISONER_EXCHANGE)
+        request, ExchangeListFilter, Event.objects.published().filter(event_type__slug=PRISONER_EXCHANGE)
     )
     selected = exchanges.rows
     page = paginate(request, selected, EXCHANGES_PER_PAGE)

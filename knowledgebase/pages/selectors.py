@@ -1,0 +1,32 @@
+"""Reads that compose a public page from several apps: the event page (the event, its allegations of
+IHL violations, the briefs that cite it), in a fixed number of queries."""
+
+from collections import OrderedDict
+
+from django.db.models import Prefetch
+
+from knowledgebase.briefs.models import Brief
+from knowledgebase.events.selectors import event_detail_queryset
+from knowledgebase.ihl.models import Allegation
+
+
+def event_page_queryset(base):
+    """Everything the event page shows."""
+    return event_detail_queryset(base).prefetch_related(
+        Prefetch(
+            "allegations", queryset=Allegation.objects.select_related("provision__instrument", "source__publisher")
+        ),
+        Prefetch("briefs", queryset=Brief.objects.published().select_related("organization")),
+    )
+
+
+def sources_of(event):
+    """Every source the page cites (reports, figures, allegations), each once, in order of first use."""
+    seen = OrderedDict()
+    for source in (
+        [c.source for c in event.citations.all()]
+        + [f.source for f in event.figures.all()]
+        + [a.source for a in event.allegations.all()]
+    ):
+        seen.setdefault(source.pk, source)
+    return list(seen.values())
