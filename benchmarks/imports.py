@@ -42,11 +42,11 @@ from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from knowledgebase.actors.models import Organization  # noqa: E402
-from knowledgebase.core.content_version import invalidation_deferred  # noqa: E402
 from knowledgebase.displacement.models import DisplacementStatistic  # noqa: E402
 from knowledgebase.displacement.resources import DisplacementStatisticResource  # noqa: E402
 from knowledgebase.events.models import Event, EventCategory, EventType, Figure, Measure  # noqa: E402
 from knowledgebase.events.resources import FigureResource  # noqa: E402
+from knowledgebase.serving.content_version import invalidation_deferred  # noqa: E402
 from knowledgebase.sources.models import Source  # noqa: E402
 
 # The columns of each import, in the order of the rows this script writes: the resources' own.

@@ -14,7 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from import_export.formats import base_formats
 
-from knowledgebase.core import spreadsheets
+from knowledgebase.spreadsheets import formats
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "template_partials",
     "knowledgebase.core",
+    "knowledgebase.serving",
+    "knowledgebase.presentation",
     "knowledgebase.actors",
     "knowledgebase.sources",
     "knowledgebase.events",
@@ -87,8 +89,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "knowledgebase.pages.operations.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "knowledgebase.core.middleware.RequestSanityMiddleware",
-    "knowledgebase.core.outage.OutageMiddleware",
+    "knowledgebase.serving.middleware.RequestSanityMiddleware",
+    "knowledgebase.serving.outage.OutageMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -98,10 +100,10 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "knowledgebase.core.ratelimits.RateLimitMiddleware",
-    "knowledgebase.core.caching.PublicPageCacheMiddleware",
+    "knowledgebase.serving.ratelimits.RateLimitMiddleware",
+    "knowledgebase.serving.caching.PublicPageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "knowledgebase.core.middleware.ContentSecurityPolicyMiddleware",
+    "knowledgebase.serving.middleware.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -200,7 +202,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = True
 # Client addresses (rate limits, sign-in lockouts): X-Forwarded-For is read only behind a proxy,
-# PROXY_COUNT hops from the right (see core.clients).
+# PROXY_COUNT hops from the right (see serving.clients).
 BEHIND_PROXY = env_bool("BEHIND_PROXY")
 PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1"))
 
@@ -215,27 +217,30 @@ TWO_FACTOR_REMEMBER_COOKIE_AGE = None
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "30")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "knowledgebase.core.clients.client_address_for_axes"
+AXES_CLIENT_IP_CALLABLE = "knowledgebase.serving.clients.client_address_for_axes"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_LOCKOUT_CALLABLE = "knowledgebase.core.signin.lockout_response"
+AXES_LOCKOUT_CALLABLE = "knowledgebase.serving.signin.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
-AXES_USERNAME_CALLABLE = "knowledgebase.core.signin.attempted_username"
+AXES_USERNAME_CALLABLE = "knowledgebase.serving.signin.attempted_username"
 AXES_PASSWORD_FORM_FIELD = "auth-password"  # noqa: S105 - a form field name, not a password
 # Staff sessions end after a working day without a request (each request extends them).
 SESSION_COOKIE_AGE = int(os.environ.get("STAFF_SESSION_SECONDS", str(9 * 3600)))
 SESSION_SAVE_EVERY_REQUEST = True
 
 # Caches: Redis when REDIS_URL is set (shared by every server), local memory otherwise. While Redis is
-# down the site carries on with a per-process cache (core.cache_backends).
+# down the site carries on with a per-process cache (serving.cache_backends).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": (
         {
-            "BACKEND": "knowledgebase.core.cache_backends.ResilientRedisCache",
+            "BACKEND": "knowledgebase.serving.cache_backends.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "kb",
-            "OPTIONS": {"FALLBACK": "local", "ON_RECOVER": "knowledgebase.core.content_version.bump_content_version"},
+            "OPTIONS": {
+                "FALLBACK": "local",
+                "ON_RECOVER": "knowledgebase.serving.content_version.bump_content_version",
+            },
         }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}
@@ -267,7 +272,7 @@ RATELIMIT_FAIL_OPEN = True
 # How to report a vulnerability (/.well-known/security.txt): a mailto: or https: address.
 SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", "")
 # Filter forms' choice lists (countries, types, themes…) are built once per content version and
-# process, and kept at most this long (see core.caching.memoised).
+# process, and kept at most this long (see serving.caching.memoised).
 FORM_CHOICES_SECONDS = int(os.environ.get("FORM_CHOICES_SECONDS", "60"))
 
 SITE_NAME = os.environ.get("SITE_NAME", "Displacement and POW Knowledge Base")
@@ -285,7 +290,7 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
-# Limits of one import (see core.spreadsheets): the uploaded file's size; its rows, counted while
+# Limits of one import (see spreadsheets.formats): the uploaded file's size; its rows, counted while
 # reading whatever the sheet declares; and for XLSX the total unpacked size of the archive's members
 # (an archive over it, or unpacking to over 100 times its size, is refused before it is opened).
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
@@ -293,14 +298,14 @@ IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "5000"))
 IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("IMPORT_MAX_UNPACKED_BYTES", str(50 * 1024 * 1024)))
 # The site's own CSV and XLSX: encodings, limits, formula cells refused on import and neutralised on
 # export. Tests post format=0 for CSV and 1 for XLSX: keep that order.
-IMPORT_FORMATS = [spreadsheets.CSV, spreadsheets.XLSX]
-EXPORT_FORMATS = [spreadsheets.CSV, spreadsheets.XLSX, base_formats.JSON]
+IMPORT_FORMATS = [formats.CSV, formats.XLSX]
+EXPORT_FORMATS = [formats.CSV, formats.XLSX, base_formats.JSON]
 
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_AUTHENTICATION_CLASSES": [],
-    "DEFAULT_FILTER_BACKENDS": ["knowledgebase.core.api.FilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "knowledgebase.core.api.Pagination",
+    "DEFAULT_FILTER_BACKENDS": ["knowledgebase.opendata.api.FilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "knowledgebase.opendata.api.Pagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -320,7 +325,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "knowledgebase.core.api.document_error_responses",
+        "knowledgebase.opendata.api.document_error_responses",
     ],
     "ENUM_NAME_OVERRIDES": {"GeographyScopeEnum": "knowledgebase.displacement.models.GeographyScope"},
 }
@@ -330,6 +335,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-    # Outages are reported once a minute by core.outage, not as a traceback per request.
+    # Outages are reported once a minute by serving.outage, not as a traceback per request.
     "loggers": {"knowledgebase.outage": {"level": "WARNING"}},
 }

@@ -4,11 +4,11 @@ from django.urls import include, path
 from two_factor.urls import urlpatterns as two_factor_urls
 
 from knowledgebase.briefs.feeds import BriefFeed
-from knowledgebase.core.caching import cached_page
 from knowledgebase.pages.feeds import ActorEventFeed, EventFeed
 from knowledgebase.pages.operations import health, security_txt
 from knowledgebase.pages.sitemaps import SITEMAPS
 from knowledgebase.pages.views import robots_txt
+from knowledgebase.serving.caching import cached_page
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -36,4 +36,4 @@ urlpatterns = [
 
 handler400 = "knowledgebase.core.views.bad_request"
 handler404 = "knowledgebase.pages.views.not_found"
-handler500 = "knowledgebase.core.outage.server_error"
+handler500 = "knowledgebase.serving.outage.server_error"

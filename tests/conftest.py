@@ -6,8 +6,8 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
 
-from knowledgebase.core.content_version import clear_memo
 from knowledgebase.core.workflow_groups import EDITOR, REVIEWER
+from knowledgebase.serving.content_version import clear_memo
 
 # The load-test app's tests run in a pytest run of their own, with it installed (tests/settings_loadtest.py).
 collect_ignore = [] if "knowledgebase.loadtest" in settings.INSTALLED_APPS else ["loadtest"]
@@ -23,9 +23,9 @@ SLOW_TESTS = (
     "tests/opendata/test_download_order.py",  # every list, sort and format
     "tests/opendata/test_api.py::test_the_api_changes_nothing_whoever_asks",
     "tests/opendata/test_export_concurrency.py::test_a_slot_a_crashed_worker_never_released_expires",  # waits 1 s
-    "tests/core/test_caching.py::test_every_cached_page_equals_a_fresh_render_for_every_variant",
-    "tests/core/test_imports.py::test_the_queries_of_an_import_grow_by_a_small_constant_per_row",
-    "tests/core/test_imports.py::test_the_queries_of_an_update_grow_by_a_small_constant_per_row",
+    "tests/serving/test_caching.py::test_every_cached_page_equals_a_fresh_render_for_every_variant",
+    "tests/spreadsheets/test_resources.py::test_the_queries_of_an_import_grow_by_a_small_constant_per_row",
+    "tests/spreadsheets/test_resources.py::test_the_queries_of_an_update_grow_by_a_small_constant_per_row",
     "tests/admin/test_admin_pages.py::test_every_changelist_and_the_index_render_for_editors_and_reviewers",
     "tests/admin/test_admin_pages.py::test_every_change_page_renders_for_editors_and_reviewers",
     "tests/admin/test_admin_pages.py::test_every_add_page_renders_where_the_user_may_add",

@@ -18,9 +18,9 @@ from django.test.utils import CaptureQueriesContext
 
 from knowledgebase.actors.models import Actor, Organization
 from knowledgebase.briefs.models import Brief
-from knowledgebase.core.content_version import clear_memo
 from knowledgebase.events.models import Event, EventType, Measure
 from knowledgebase.ihl.models import Provision
+from knowledgebase.serving.content_version import clear_memo
 from tests import factories
 
 FEW = 2

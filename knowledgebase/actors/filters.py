@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from knowledgebase.actors.models import Actor, ActorKind, Organization, OrganizationKind
 from knowledgebase.core.models import Country
-from knowledgebase.core.widgets import FastSelectMultiple, MemoisedChoicesMixin
+from knowledgebase.presentation.widgets import FastSelectMultiple, MemoisedChoicesMixin
 
 
 class NameSearchFilter(django_filters.CharFilter):

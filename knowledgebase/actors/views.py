@@ -4,9 +4,9 @@ from django.template.response import TemplateResponse
 
 from knowledgebase.actors.filters import ActorFilter, OrganizationFilter
 from knowledgebase.actors.models import Actor, Organization
-from knowledgebase.core.caching import cached_page
 from knowledgebase.core.filtering import bind_filters
 from knowledgebase.core.views import paginate
+from knowledgebase.serving.caching import cached_page
 
 
 def _list(request, filterset_class, queryset, template):

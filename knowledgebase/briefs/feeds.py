@@ -5,7 +5,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from knowledgebase.briefs.models import Brief
-from knowledgebase.core.feeds import TextSummaryAtomFeed
+from knowledgebase.opendata.feeds import TextSummaryAtomFeed
 
 FEED_SIZE = 50
 

@@ -7,13 +7,13 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
 from knowledgebase.briefs.models import Brief, Recommendation, Takeaway
-from knowledgebase.core import structured_data
-from knowledgebase.core.caching import cached_page
 from knowledgebase.core.changelog import record_changes
 from knowledgebase.core.views import paginate, visible_to
 from knowledgebase.displacement.models import DisplacementStatistic
 from knowledgebase.events.models import Event, Figure
 from knowledgebase.events.selectors import figures_by_measure
+from knowledgebase.presentation import structured_data
+from knowledgebase.serving.caching import cached_page
 
 BRIEF_FIELDS = ["title", "standfirst", "body", "organization", "author", "published_date"]
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 class DomainConfig(AppConfig):
     """An app that holds the knowledge base's content. It says which of its models are what, for the two
     editorial groups (``core.workflow_groups``); a change to any of its rows invalidates the page cache
-    (``core.content_version``).
+    (``serving.content_version``).
 
     * ``editorial_models``: records under review and the rows that belong to them: editors draft them,
       reviewers publish them.
@@ -31,12 +31,6 @@ class CoreConfig(DomainConfig):
     label = "core"
     verbose_name = _("Reference data and workflow")
     standard_models = ("country",)
-
-    def ready(self):
-        from knowledgebase.core import checks  # noqa: F401 - registers the deployment checks
-        from knowledgebase.core.content_version import connect_invalidation
-
-        connect_invalidation()
 
 
 class KnowledgeBaseAdminConfig(admin_apps.AdminConfig):

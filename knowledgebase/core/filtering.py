@@ -9,7 +9,7 @@ then depends only on the medium:
 * an HTML page shows its form with the errors, with status 400 (the view renders ``bound.form``);
 * a download, a feed and the API answer 400 with one JSON body, each parameter that could not be read
   with its reasons in the reader's language: ``{"date": ["Enter a valid date."]}``
-  (``BoundFilters.error_response``; the API's schema documents it, see ``core.api``).
+  (``BoundFilters.error_response``; the API's schema documents it, see ``opendata.api``).
 """
 
 from dataclasses import dataclass

@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from knowledgebase.core.admin_workflow import HistoryAdmin, PublishableAdmin
-from knowledgebase.core.resources import SpreadsheetImportExportMixin
 from knowledgebase.displacement.models import DisplacementStatistic
 from knowledgebase.displacement.resources import DisplacementStatisticResource
+from knowledgebase.spreadsheets.resources import SpreadsheetImportExportMixin
 
 
 @admin.register(DisplacementStatistic)

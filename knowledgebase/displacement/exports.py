@@ -7,7 +7,7 @@ read the same definition.
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from knowledgebase.core.exports import Column, Export
+from knowledgebase.opendata.exports import Column, Export
 
 CLAIMANT = Coalesce("claimant_actor__name", "claimant_organization__name")
 

@@ -7,7 +7,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from knowledgebase.core.models import Country
-from knowledgebase.core.widgets import DateRangeWidget, FastCheckboxSelectMultiple, FastSelectMultiple
 from knowledgebase.displacement.models import (
     Cause,
     DisplacementStatistic,
@@ -16,6 +15,7 @@ from knowledgebase.displacement.models import (
     PopulationType,
     newest_first,
 )
+from knowledgebase.presentation.widgets import DateRangeWidget, FastCheckboxSelectMultiple, FastSelectMultiple
 
 GLOBAL = "global"
 

@@ -2,9 +2,9 @@
 
 from knowledgebase.actors.models import Actor, Organization
 from knowledgebase.core.models import Country
-from knowledgebase.core.resources import NaturalKeyResource, foreign_key
 from knowledgebase.displacement.models import DisplacementStatistic
 from knowledgebase.sources.models import Source
+from knowledgebase.spreadsheets.resources import NaturalKeyResource, foreign_key
 
 
 class DisplacementStatisticResource(NaturalKeyResource):

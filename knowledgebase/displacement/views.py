@@ -8,15 +8,15 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
-from knowledgebase.core.caching import cached_page
-from knowledgebase.core.charts import Point, bar_chart, step_chart
-from knowledgebase.core.exports import filtered_download, list_dataset
 from knowledgebase.core.filtering import bind_filters
-from knowledgebase.core.ratelimits import EXPORT, limited_as
 from knowledgebase.core.views import paginate
 from knowledgebase.displacement.exports import STATISTICS
 from knowledgebase.displacement.filters import StatisticFilter
 from knowledgebase.displacement.models import DisplacementStatistic, PopulationType
+from knowledgebase.opendata.exports import filtered_download, list_dataset
+from knowledgebase.presentation.charts import Point, bar_chart, step_chart
+from knowledgebase.serving.caching import cached_page
+from knowledgebase.serving.ratelimits import EXPORT, limited_as
 
 PER_PAGE = 50
 

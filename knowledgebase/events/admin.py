@@ -10,7 +10,6 @@ from knowledgebase.core.admin_workflow import (
     PublishableAdmin,
     ServiceAdmin,
 )
-from knowledgebase.core.resources import SpreadsheetImportExportMixin
 from knowledgebase.events.models import (
     Citation,
     Event,
@@ -23,6 +22,7 @@ from knowledgebase.events.models import (
     breakdown_excess,
 )
 from knowledgebase.events.resources import EventResource, FigureResource
+from knowledgebase.spreadsheets.resources import SpreadsheetImportExportMixin
 
 CLAIM_FIELDS = [
     ("measure", "value", "qualifier", "low", "high"),

@@ -5,9 +5,9 @@ import django_filters
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
-from knowledgebase.core.structured_data import iso_date
 from knowledgebase.events.models import Event, Figure
 from knowledgebase.events.selectors import figures_by_measure
+from knowledgebase.presentation.structured_data import iso_date
 from knowledgebase.sources.api import ClaimantField, SourceSummarySerializer
 
 

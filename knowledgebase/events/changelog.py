@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 
 from knowledgebase.actors.models import Actor, Organization
 from knowledgebase.core.changelog import Change, is_baseline, record_changes, revision_pairs
-from knowledgebase.core.formatting import stated_value
 from knowledgebase.events.models import Event, Figure, Measure
+from knowledgebase.presentation.formatting import stated_value
 
 EVENT_FIELDS = [
     "title",

@@ -11,9 +11,9 @@ from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from knowledgebase.core.exports import CHUNK_SIZE, Column, Export, Related, object_rows, table_rows
 from knowledgebase.events.models import Citation, Event, Figure, Participation
 from knowledgebase.events.selectors import estimate, exchange_rows
+from knowledgebase.opendata.exports import CHUNK_SIZE, Column, Export, Related, object_rows, table_rows
 
 _PLACEHOLDER = "public-id"  # stands for the identifier while the URLconf gives an event's path
 

@@ -10,13 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from knowledgebase.actors.models import Actor, Organization
 from knowledgebase.core.filtering import ExistsFilter, ToOneKeyFilter
 from knowledgebase.core.models import Country, Theme
-from knowledgebase.core.widgets import (
+from knowledgebase.events.models import Event, EventCategory, EventType, Participation
+from knowledgebase.presentation.widgets import (
     DateRangeWidget,
     FastCheckboxSelectMultiple,
     FastSelectMultiple,
     MemoisedChoicesMixin,
 )
-from knowledgebase.events.models import Event, EventCategory, EventType, Participation
 
 SORT_NEWEST = "newest"
 SORT_OLDEST = "oldest"

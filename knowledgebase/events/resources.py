@@ -6,9 +6,9 @@ search documents and dispute flags of the events it touches once, after its rows
 
 from knowledgebase.actors.models import Actor, Organization
 from knowledgebase.core.models import Country, Theme
-from knowledgebase.core.resources import NaturalKeyResource, foreign_key, many_to_many
 from knowledgebase.events.models import Event, EventType, Figure, Measure
 from knowledgebase.sources.models import Source
+from knowledgebase.spreadsheets.resources import NaturalKeyResource, foreign_key, many_to_many
 
 
 class EventResource(NaturalKeyResource):

@@ -6,9 +6,9 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
-from knowledgebase.core.caching import cached_page
 from knowledgebase.core.models import PublicationStatus
 from knowledgebase.ihl.models import Allegation, Provision
+from knowledgebase.serving.caching import cached_page
 
 PUBLISHED = PublicationStatus.PUBLISHED
 

@@ -7,13 +7,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
-from knowledgebase.core import structured_data
-from knowledgebase.core.caching import cached_page
-from knowledgebase.core.charts import step_chart
-from knowledgebase.core.exports import filtered_download, list_dataset
 from knowledgebase.core.filtering import bind_filters
 from knowledgebase.core.models import Country
-from knowledgebase.core.ratelimits import EXPORT, SEARCH, limited_as
 from knowledgebase.core.views import paginate, visible_to
 from knowledgebase.events.changelog import event_changes
 from knowledgebase.events.exports import EVENTS, EXCHANGES, FIGURES
@@ -27,8 +22,13 @@ from knowledgebase.events.selectors import (
     exchange_rows,
     figures_by_measure,
 )
+from knowledgebase.opendata.exports import filtered_download, list_dataset
 from knowledgebase.pages.filters import EventListFilter, ExchangeListFilter
 from knowledgebase.pages.selectors import event_page_queryset, sources_of
+from knowledgebase.presentation import structured_data
+from knowledgebase.presentation.charts import step_chart
+from knowledgebase.serving.caching import cached_page
+from knowledgebase.serving.ratelimits import EXPORT, SEARCH, limited_as
 
 EXCHANGES_PER_PAGE = 50
 

@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from knowledgebase.actors.models import Actor
-from knowledgebase.core.caching import filter_parameters
-from knowledgebase.core.feeds import TextSummaryAtomFeed
 from knowledgebase.core.filtering import bind_filters
 from knowledgebase.events.models import Event
+from knowledgebase.opendata.feeds import TextSummaryAtomFeed
 from knowledgebase.pages.filters import EventListFilter
+from knowledgebase.serving.caching import filter_parameters
 
 FEED_SIZE = 50
 

@@ -5,9 +5,9 @@ from django.db.models import OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from knowledgebase.core.filtering import ExistsFilter
-from knowledgebase.core.widgets import FastCheckboxSelectMultiple
 from knowledgebase.events.filters import EventFilter, ExchangeFilter
 from knowledgebase.ihl.models import Allegation, Provision
+from knowledgebase.presentation.widgets import FastCheckboxSelectMultiple
 
 
 def _alleged(pks):

@@ -10,7 +10,7 @@ from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 
-from knowledgebase.core.caching import cached_page
+from knowledgebase.serving.caching import cached_page
 
 HEALTH_PATH = "/health/"
 SECURITY_TXT_DAYS = 180
@@ -69,7 +69,10 @@ def security_contact():
 @cached_page()
 def security_txt(request):
     """RFC 9116: how to report a vulnerability, valid for SECURITY_TXT_DAYS from today."""
-    expires = (timezone.now() + datetime.timedelta(days=SECURITY_TXT_DAYS)).replace(microsecond=0)
+    # Midnight UTC: the file is the same all day (and its cached copy equals a fresh one).
+    expires = datetime.datetime.combine(
+        timezone.now().date() + datetime.timedelta(days=SECURITY_TXT_DAYS), datetime.time(), tzinfo=datetime.UTC
+    )
     lines = [
         f"Contact: {security_contact()}",
         f"Expires: {expires.astimezone(datetime.UTC).isoformat().replace('+00:00', 'Z')}",

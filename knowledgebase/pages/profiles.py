@@ -9,13 +9,13 @@ from django.template.response import TemplateResponse
 
 from knowledgebase.actors.models import Actor, Organization
 from knowledgebase.briefs.models import Brief
-from knowledgebase.core.caching import cached_page
 from knowledgebase.core.models import PublicationStatus
-from knowledgebase.core.structured_data import organization as structured_organization
-from knowledgebase.core.structured_data import with_context
 from knowledgebase.displacement.models import DisplacementStatistic
 from knowledgebase.events.models import Citation, Figure
 from knowledgebase.ihl.models import Allegation
+from knowledgebase.presentation.structured_data import organization as structured_organization
+from knowledgebase.presentation.structured_data import with_context
+from knowledgebase.serving.caching import cached_page
 
 PUBLISHED = PublicationStatus.PUBLISHED
 

@@ -4,13 +4,13 @@ from django.http import HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 
 from knowledgebase.briefs.models import Brief
-from knowledgebase.core.caching import cached_page
-from knowledgebase.core.ratelimits import SEARCH, limited_as
 from knowledgebase.displacement.models import DisplacementStatistic
 from knowledgebase.events.models import Event, MeasureKind
 from knowledgebase.events.selectors import exchange_queryset, exchange_rows
 from knowledgebase.pages.data import CATALOGUE, CONVENTIONS
 from knowledgebase.pages.search import site_search
+from knowledgebase.serving.caching import cached_page
+from knowledgebase.serving.ratelimits import SEARCH, limited_as
 
 LATEST_EVENTS = 6
 SEARCH_RESULTS = 50

@@ -5,38 +5,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from knowledgebase.actors.models import Actor, Organization
+from tests.constraints import assert_accepted, assert_refused, create_like
 from tests.factories import ActorAliasFactory, ActorFactory, OrganizationFactory
 
 # An id no sequence reaches in a test, for rows that must refer to themselves on insert.
 SELF_ID = 900_001
-
-
-def field_values(instance):
-    return {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields}
-
-
-def create_like(instance, *, keep_id=False):
-    """``objects.create()`` with the values of an unsaved instance."""
-    values = {name: value for name, value in field_values(instance).items() if keep_id or name != "id"}
-    with transaction.atomic():
-        return type(instance).objects.create(**values)
-
-
-def assert_refused(instance, message, *, field="__all__", constraint=None):
-    """Both paths refuse ``instance``: model validation with ``message`` and the database's constraint."""
-    with pytest.raises(ValidationError) as validation:
-        instance.full_clean()
-    assert message in validation.value.message_dict.get(field, []), validation.value.message_dict
-
-    with pytest.raises(IntegrityError) as database:
-        create_like(instance)
-    if constraint:
-        assert constraint in str(database.value)
-
-
-def assert_accepted(instance):
-    instance.full_clean()
-    return create_like(instance)
 
 
 ENTITIES = [

@@ -1,15 +1,30 @@
-"""Writes go through the services: one refresh of derived data per write, attribution in the history,
-and the same rules whatever the path (admin form with its inline rows, deletion, import)."""
+"""Writes go through the services, the publication workflow's among them: one refresh of derived data per
+write, attribution in the history, and the same rules whatever the path (admin form with its inline
+rows, deletion, import)."""
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from knowledgebase.briefs.models import Brief
 from knowledgebase.core import derived
-from knowledgebase.core.services import record_delete, record_save
+from knowledgebase.core.models import PublicationStatus
+from knowledgebase.core.services import (
+    can_publish,
+    publish_permission,
+    publishable_publish,
+    publishable_retract,
+    publishable_submit,
+    publishable_transition,
+    record_delete,
+    record_save,
+)
+from knowledgebase.displacement.models import DisplacementStatistic
 from knowledgebase.events import derived as events_derived
 from knowledgebase.events.models import Event, Figure
-from tests.core.test_workflow import admin_form, admin_url
+from tests.admin_forms import PUBLISHABLE, admin_form, admin_url, status_of
 from tests.factories import (
     ActorFactory,
     EventFactory,
@@ -167,3 +182,122 @@ def test_a_batch_left_by_an_error_refreshes_nothing(editor, db, refreshes):
         raise RuntimeError("the write failed")
 
     assert refreshes == []
+
+
+# --- the publication workflow ---------------------------------------------------------------------
+
+
+def test_publish_permission_is_named_after_the_model():
+    assert publish_permission(Event) == "events.publish_event"
+    assert publish_permission(DisplacementStatistic) == "displacement.publish_displacementstatistic"
+    assert publish_permission(Brief) == "briefs.publish_brief"
+
+
+@pytest.mark.parametrize(("model", "factory"), PUBLISHABLE)
+def test_only_reviewers_hold_the_publish_permission(editor, reviewer, model, factory):
+    assert not can_publish(editor, model)
+    assert can_publish(reviewer, model)
+
+
+def test_an_inactive_reviewer_cannot_publish(reviewer):
+    reviewer.is_active = False
+    reviewer.save()
+
+    assert not can_publish(reviewer, Event)
+
+
+@pytest.mark.parametrize(("model", "factory"), PUBLISHABLE)
+def test_editor_submits_a_draft_for_review(editor, model, factory):
+    record = factory()
+
+    publishable_submit(obj=record, by=editor)
+
+    assert status_of(record) == PublicationStatus.REVIEW
+    record.refresh_from_db()
+    assert record.first_published_at is None
+
+
+@pytest.mark.parametrize(("model", "factory"), PUBLISHABLE)
+def test_editor_cannot_publish_through_the_service(editor, model, factory):
+    record = factory(status=PublicationStatus.REVIEW)
+
+    with pytest.raises(PermissionDenied):
+        publishable_publish(obj=record, by=editor)
+
+    assert status_of(record) == PublicationStatus.REVIEW
+    record.refresh_from_db()
+    assert record.first_published_at is None
+
+
+def test_editor_cannot_retract_or_unpublish_through_the_service(editor):
+    event = EventFactory(published=True)
+
+    with pytest.raises(PermissionDenied):
+        publishable_retract(obj=event, by=editor, note="Wrong date.")
+    with pytest.raises(PermissionDenied):
+        publishable_transition(obj=event, to_status=PublicationStatus.DRAFT, by=editor)
+
+    assert status_of(event) == PublicationStatus.PUBLISHED
+
+
+def test_nobody_logged_in_cannot_publish():
+    assert not can_publish(None, Event)
+
+
+@pytest.mark.parametrize(("model", "factory"), PUBLISHABLE)
+def test_reviewer_publishing_stamps_first_published_at(reviewer, model, factory):
+    record = factory(status=PublicationStatus.REVIEW)
+    before = timezone.now()
+
+    publishable_publish(obj=record, by=reviewer)
+
+    record.refresh_from_db()
+    assert record.status == PublicationStatus.PUBLISHED
+    assert before <= record.first_published_at <= timezone.now()
+    assert record.retracted_at is None
+
+
+def test_republishing_keeps_the_first_publication_time(reviewer):
+    event = EventFactory(status=PublicationStatus.REVIEW)
+    publishable_publish(obj=event, by=reviewer)
+    event.refresh_from_db()
+    first = event.first_published_at
+
+    publishable_retract(obj=event, by=reviewer, note="The date was wrong.")
+    publishable_publish(obj=event, by=reviewer)
+
+    event.refresh_from_db()
+    assert event.status == PublicationStatus.PUBLISHED
+    assert event.first_published_at == first
+    assert event.retracted_at is None
+
+
+def test_retraction_needs_a_note(reviewer):
+    event = EventFactory(published=True)
+
+    with pytest.raises(ValidationError) as excinfo:
+        publishable_retract(obj=event, by=reviewer)
+
+    assert "retraction_note" in excinfo.value.message_dict
+    assert status_of(event) == PublicationStatus.PUBLISHED
+
+
+def test_retraction_keeps_the_note_and_stamps_the_time(reviewer):
+    event = EventFactory(published=True)
+    before = timezone.now()
+
+    publishable_retract(obj=event, by=reviewer, note="Figures were misattributed.")
+
+    event.refresh_from_db()
+    assert event.status == PublicationStatus.RETRACTED
+    assert event.retraction_note == "Figures were misattributed."
+    assert before <= event.retracted_at <= timezone.now()
+    assert event.first_published_at is not None
+
+
+def test_editor_may_take_a_record_back_from_review(editor):
+    event = EventFactory(status=PublicationStatus.REVIEW)
+
+    publishable_transition(obj=event, to_status=PublicationStatus.DRAFT, by=editor)
+
+    assert status_of(event) == PublicationStatus.DRAFT

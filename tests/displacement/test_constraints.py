@@ -4,37 +4,10 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 
+from tests.constraints import assert_accepted, assert_refused, create_like
 from tests.factories import ActorFactory, OrganizationFactory, SourceFactory, StatisticFactory, country
-
-
-def field_values(instance):
-    return {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields}
-
-
-def create_like(instance):
-    """``objects.create()`` with the values of an unsaved instance."""
-    values = {name: value for name, value in field_values(instance).items() if name != "id"}
-    with transaction.atomic():
-        return type(instance).objects.create(**values)
-
-
-def assert_refused(instance, message, *, field="__all__", constraint=None):
-    """Both paths refuse ``instance``: model validation with ``message`` and the database's constraint."""
-    with pytest.raises(ValidationError) as validation:
-        instance.full_clean()
-    assert message in validation.value.message_dict.get(field, []), validation.value.message_dict
-
-    with pytest.raises(IntegrityError) as database:
-        create_like(instance)
-    if constraint:
-        assert constraint in str(database.value)
-
-
-def assert_accepted(instance):
-    instance.full_clean()
-    return create_like(instance)
 
 
 def statistic(**fields):

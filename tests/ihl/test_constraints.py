@@ -1,39 +1,12 @@
 """Row invariants of IHL instruments, provisions and allegations, on both paths."""
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 
+from tests.constraints import assert_accepted, assert_refused
 from tests.factories import AllegationFactory, EventFactory, InstrumentFactory, ProvisionFactory, SourceFactory
 
 # EventFactory lacks `skip_postgeneration_save = True`, so factory_boy warns on every event it
 # creates (reported; tests/factories.py is shared and its existing factories are not changed here).
-
-
-def field_values(instance):
-    return {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields}
-
-
-def create_like(instance):
-    """``objects.create()`` with the values of an unsaved instance."""
-    values = {name: value for name, value in field_values(instance).items() if name != "id"}
-    with transaction.atomic():
-        return type(instance).objects.create(**values)
-
-
-def assert_refused(instance, message, *, field="__all__"):
-    """Both paths refuse ``instance``: model validation with ``message`` and the database's constraint."""
-    with pytest.raises(ValidationError) as validation:
-        instance.full_clean()
-    assert message in validation.value.message_dict.get(field, []), validation.value.message_dict
-
-    with pytest.raises(IntegrityError):
-        create_like(instance)
-
-
-def assert_accepted(instance):
-    instance.full_clean()
-    return create_like(instance)
 
 
 def test_instrument_has_each_article_once(db):

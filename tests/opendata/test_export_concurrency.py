@@ -7,7 +7,7 @@ import pytest
 from django.db import connection, transaction
 from django.http import StreamingHttpResponse
 
-from knowledgebase.core import exports
+from knowledgebase.opendata import exports
 from tests.factories import EventFactory, StatisticFactory
 
 DOWNLOADS = ["/events/export.csv", "/events/export.json", "/displacement/export.csv"]
@@ -118,7 +118,7 @@ class BrokenCache:
 
 def test_when_the_cache_fails_downloads_are_served_without_a_cap(client, one_at_a_time, monkeypatch, caplog):
     monkeypatch.setattr(exports, "cache", BrokenCache())
-    caplog.set_level(logging.WARNING, logger="knowledgebase.core.exports")
+    caplog.set_level(logging.WARNING, logger="knowledgebase.opendata.exports")
 
     first = client.get("/events/export.csv")
     second = client.get("/events/export.csv")
@@ -153,7 +153,7 @@ class ForgetfulCache:
 
 def test_when_the_cache_keeps_nothing_downloads_are_served_without_a_cap(client, one_at_a_time, monkeypatch, caplog):
     monkeypatch.setattr(exports, "cache", ForgetfulCache())
-    caplog.set_level(logging.WARNING, logger="knowledgebase.core.exports")
+    caplog.set_level(logging.WARNING, logger="knowledgebase.opendata.exports")
 
     assert client.get("/events/export.csv").status_code == 200
     assert "keeps nothing" in caplog.text

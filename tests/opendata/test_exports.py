@@ -195,9 +195,9 @@ POSTGRESQL_ONLY = pytest.mark.skipif(
 @POSTGRESQL_ONLY
 @pytest.mark.parametrize("query", ["", "country=UA", "q=exchange", "sort=oldest", "type=prisoner-exchange"])
 def test_postgresql_copy_writes_the_same_bytes_as_the_python_writer(rf, demo, query):
-    from knowledgebase.core.exports import buffered, copy_csv_blocks, csv_lines, uses_copy
     from knowledgebase.core.filtering import bind_filters
     from knowledgebase.events.exports import EVENTS
+    from knowledgebase.opendata.exports import buffered, copy_csv_blocks, csv_lines, uses_copy
     from knowledgebase.pages.events import published_events
     from knowledgebase.pages.filters import EventListFilter
 
@@ -251,11 +251,11 @@ def test_postgresql_copy_writes_the_same_bytes_as_the_python_writer(rf, demo, qu
 @POSTGRESQL_ONLY
 @pytest.mark.parametrize("query", ["", "population_type=REF", "measurement=stock&origin=global"])
 def test_postgresql_copy_writes_the_same_statistics_bytes_as_the_python_writer(rf, demo, query):
-    from knowledgebase.core.exports import buffered, copy_csv_blocks, csv_lines, uses_copy
     from knowledgebase.core.filtering import bind_filters
     from knowledgebase.displacement.exports import STATISTICS
     from knowledgebase.displacement.filters import StatisticFilter
     from knowledgebase.displacement.models import DisplacementStatistic
+    from knowledgebase.opendata.exports import buffered, copy_csv_blocks, csv_lines, uses_copy
 
     StatisticFactory(
         published=True,
@@ -327,7 +327,7 @@ def test_the_events_download_on_postgresql_is_written_by_copy(client, demo, djan
 
 # --- Spreadsheet formulas ------------------------------------------------------------------------
 # A text cell a spreadsheet would run as a formula is written with an apostrophe in front
-# (knowledgebase.core.formulas); numbers stay numbers. The same on SQLite and PostgreSQL (COPY).
+# (knowledgebase.opendata.formulas); numbers stay numbers. The same on SQLite and PostgreSQL (COPY).
 
 
 def by_column(rows):
@@ -454,7 +454,7 @@ def test_a_search_without_a_word_gives_a_complete_file(client, db, url, query, r
 
 
 def test_a_download_that_fails_before_its_first_row_is_an_error_response_not_a_truncated_file(client, db, monkeypatch):
-    from knowledgebase.core import exports
+    from knowledgebase.opendata import exports
 
     def broken(*args, **kwargs):
         raise DatabaseError("the database went away")
@@ -497,6 +497,6 @@ def test_a_carriage_return_in_a_text_is_quoted_so_the_row_reads_back_whole(clien
     ],
 )
 def test_csv_cells_neutralise_text_and_keep_numbers(value, cell):
-    from knowledgebase.core.exports import csv_cell
+    from knowledgebase.opendata.exports import csv_cell
 
     assert csv_cell(value) == cell

@@ -4,20 +4,10 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 
+from tests.constraints import create_like
 from tests.factories import SourceFactory
-
-
-def field_values(instance):
-    return {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields}
-
-
-def create_like(instance):
-    """``objects.create()`` with the values of an unsaved instance."""
-    values = {name: value for name, value in field_values(instance).items() if name != "id"}
-    with transaction.atomic():
-        return type(instance).objects.create(**values)
 
 
 def source(**fields):

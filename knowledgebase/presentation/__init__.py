@@ -1,0 +1,1 @@
+"""How the site shows things: formatting, Markdown, charts, structured data, widgets."""
