@@ -43,7 +43,7 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="module")
-def demo_once(django_db_setup, django_db_blocker):
+def demo_content_for_module(django_db_setup, django_db_blocker):
     """The demo content, loaded once for a test module that asks for it, and rolled back after it."""
     from tests import factories
 
@@ -52,7 +52,7 @@ def demo_once(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def seeded(demo_once, db):
+def shared_demo_content(demo_content_for_module, db):
     """The demo content, loaded once for the module; each test runs in a savepoint of its own."""
 
 
@@ -95,7 +95,7 @@ def reviewer_client(client, reviewer):
 
 
 @pytest.fixture
-def demo(db):
+def demo_content(db):
     """The seed's content, loaded as `make demo` loads it."""
     call_command("load_demo", verbosity=0)
 

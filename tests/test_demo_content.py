@@ -50,7 +50,7 @@ def claims(public_id, measure):
 # --- Events --------------------------------------------------------------------------------------
 
 
-def test_every_seed_event_is_published_except_the_one_draft(seeded):
+def test_every_seed_event_is_published_except_the_one_draft(shared_demo_content):
     drafts = Event.objects.exclude(status=PUBLISHED)
 
     assert list(drafts.values_list("public_id", flat=True)) == [DRAFT_EVENT]
@@ -58,7 +58,7 @@ def test_every_seed_event_is_published_except_the_one_draft(seeded):
     assert not Event.objects.filter(title__istartswith="synthetic").exists()
 
 
-def test_the_seed_events_have_the_seed_types(seeded):
+def test_the_seed_events_have_the_seed_types(shared_demo_content):
     by_type = {}
     for public_id, event_type in Event.objects.published().values_list("public_id", "event_type__slug"):
         by_type.setdefault(event_type, set()).add(public_id)
@@ -68,19 +68,19 @@ def test_the_seed_events_have_the_seed_types(seeded):
     assert len(by_type["pow-abuse-report"]) == 3
 
 
-def test_both_exchanges_concern_both_sides(seeded):
+def test_both_exchanges_concern_both_sides(shared_demo_content):
     for public_id in (JAN_2024_EXCHANGE, SEP_2022_EXCHANGE):
         event = Event.objects.get(public_id=public_id)
         assert set(event.countries.values_list("code", flat=True)) == {"UA", "RU"}
 
 
-def test_the_january_2024_exchange_is_dated_to_the_day(seeded):
+def test_the_january_2024_exchange_is_dated_to_the_day(shared_demo_content):
     event = Event.objects.get(public_id=JAN_2024_EXCHANGE)
 
     assert (event.start_date, event.date_precision) == (datetime.date(2024, 1, 3), "day")
 
 
-def test_people_returned_to_ukraine_in_january_2024_are_the_four_attributed_claims(seeded):
+def test_people_returned_to_ukraine_in_january_2024_are_the_four_attributed_claims(shared_demo_content):
     assert claims(JAN_2024_EXCHANGE, "people-returned-to-ukraine") == {
         (230, "exact", "dmytro-lubinets", "preferred"),
         (200, "more-than", "volodymyr-zelensky", "normal"),
@@ -89,20 +89,20 @@ def test_people_returned_to_ukraine_in_january_2024_are_the_four_attributed_clai
     }
 
 
-def test_people_returned_to_russia_and_the_sequence_number_of_january_2024(seeded):
+def test_people_returned_to_russia_and_the_sequence_number_of_january_2024(shared_demo_content):
     assert claims(JAN_2024_EXCHANGE, "people-returned-to-russia") == {
         (248, "exact", "russian-ministry-of-defense", "normal")
     }
     assert claims(JAN_2024_EXCHANGE, "exchange-sequence-number") == {(49, "exact", "dmytro-lubinets", "normal")}
 
 
-def test_only_the_january_2024_exchange_has_disputed_figures(seeded):
+def test_only_the_january_2024_exchange_has_disputed_figures(shared_demo_content):
     assert list(Event.objects.filter(has_disputed_figures=True).values_list("public_id", flat=True)) == [
         JAN_2024_EXCHANGE
     ]
 
 
-def test_every_figure_is_sourced_and_its_excerpt_states_its_value(seeded):
+def test_every_figure_is_sourced_and_its_excerpt_states_its_value(shared_demo_content):
     figures = Figure.objects.select_related("source")
 
     assert figures.count() == 8
@@ -111,13 +111,13 @@ def test_every_figure_is_sourced_and_its_excerpt_states_its_value(seeded):
         assert str(figure.value) in figure.excerpt, figure
 
 
-def test_the_mediator_of_january_2024_is_the_uae(seeded):
+def test_the_mediator_of_january_2024_is_the_uae(shared_demo_content):
     mediators = Participation.objects.filter(event__public_id=JAN_2024_EXCHANGE, role="mediator")
 
     assert [p.participant.slug for p in mediators] == ["united-arab-emirates"]
 
 
-def test_the_september_2022_exchange_is_known_to_the_month_with_215_and_55(seeded):
+def test_the_september_2022_exchange_is_known_to_the_month_with_215_and_55(shared_demo_content):
     event = Event.objects.get(public_id=SEP_2022_EXCHANGE)
 
     assert (event.start_date, event.date_precision) == (datetime.date(2022, 9, 1), "month")
@@ -129,7 +129,7 @@ def test_the_september_2022_exchange_is_known_to_the_month_with_215_and_55(seede
     }
 
 
-def test_medvedchuk_was_released_in_september_2022_and_keeps_the_seed_misspelling_as_alias(seeded):
+def test_medvedchuk_was_released_in_september_2022_and_keeps_the_seed_misspelling_as_alias(shared_demo_content):
     released = Participation.objects.filter(event__public_id=SEP_2022_EXCHANGE, role="released")
 
     assert {p.participant.slug for p in released} == {"viktor-medvedchuk", "azov-regiment"}
@@ -138,7 +138,7 @@ def test_medvedchuk_was_released_in_september_2022_and_keeps_the_seed_misspellin
     assert (alias.name, alias.kind) == ("Medvechuk", "misspelling")
 
 
-def test_the_summer_2023_freeze_is_reported_by_yatsenko_on_17_november_2023(seeded):
+def test_the_summer_2023_freeze_is_reported_by_yatsenko_on_17_november_2023(shared_demo_content):
     event = Event.objects.get(public_id=SUMMER_2023_FREEZE)
     announcers = Participation.objects.filter(event=event, role="announcer")
 
@@ -156,7 +156,7 @@ def test_the_summer_2023_freeze_is_reported_by_yatsenko_on_17_november_2023(seed
         ("russian-forces-execute-surrendered-ukrainian-pows", {"gc3-art-13", "gc3-art-130"}),
     ],
 )
-def test_each_pow_abuse_report_alleges_the_provisions_it_concerns(seeded, slug, provisions):
+def test_each_pow_abuse_report_alleges_the_provisions_it_concerns(shared_demo_content, slug, provisions):
     event = Event.objects.get(slug=slug)
     allegations = Allegation.objects.filter(event=event).select_related("provision__instrument", "source")
 
@@ -169,7 +169,7 @@ def test_each_pow_abuse_report_alleges_the_provisions_it_concerns(seeded, slug, 
         assert allegation.excerpt.startswith("there have been several incidents over the past few weeks")
 
 
-def test_the_provisions_cite_their_official_text(seeded):
+def test_the_provisions_cite_their_official_text(shared_demo_content):
     provisions = {p.slug: p for p in Provision.objects.select_related("instrument")}
 
     assert {(p.instrument.short_name, p.article) for p in provisions.values()} == {
@@ -188,7 +188,7 @@ def test_the_provisions_cite_their_official_text(seeded):
 # --- Briefs and statistics -----------------------------------------------------------------------
 
 
-def test_the_isw_brief_has_the_nine_takeaways_each_linked_to_a_published_event(seeded):
+def test_the_isw_brief_has_the_nine_takeaways_each_linked_to_a_published_event(shared_demo_content):
     takeaways = list(Brief.objects.get(slug=ISW_BRIEF).takeaways.order_by("position").select_related("event"))
 
     assert [t.position for t in takeaways] == list(range(1, 10))
@@ -200,7 +200,7 @@ def test_the_isw_brief_has_the_nine_takeaways_each_linked_to_a_published_event(s
     assert len({t.event_id for t in takeaways}) == 9
 
 
-def test_the_isw_brief_is_published_on_3_january_2024_by_isw(seeded):
+def test_the_isw_brief_is_published_on_3_january_2024_by_isw(shared_demo_content):
     brief = Brief.objects.get(slug=ISW_BRIEF)
 
     assert brief.status == PUBLISHED
@@ -208,7 +208,7 @@ def test_the_isw_brief_is_published_on_3_january_2024_by_isw(seeded):
     assert brief.organization.slug == "institute-for-the-study-of-war"
 
 
-def test_the_110_million_statistic(seeded):
+def test_the_110_million_statistic(shared_demo_content):
     statistic = DisplacementStatistic.objects.get(value=110_000_000)
 
     assert statistic.status == PUBLISHED
@@ -219,7 +219,7 @@ def test_the_110_million_statistic(seeded):
     assert "110 million" in statistic.excerpt
 
 
-def test_the_10_million_a_year_statistic(seeded):
+def test_the_10_million_a_year_statistic(shared_demo_content):
     statistic = DisplacementStatistic.objects.get(value=10_000_000)
 
     assert statistic.status == PUBLISHED
@@ -228,7 +228,7 @@ def test_the_10_million_a_year_statistic(seeded):
     assert "10 million each year" in statistic.excerpt
 
 
-def test_the_wilson_center_brief_recommends_to_governments_organisations_and_individuals(seeded):
+def test_the_wilson_center_brief_recommends_to_governments_organisations_and_individuals(shared_demo_content):
     brief = Brief.objects.get(slug=WILSON_BRIEF)
     recommendations = list(brief.recommendations.order_by("position"))
 
@@ -240,7 +240,7 @@ def test_the_wilson_center_brief_recommends_to_governments_organisations_and_ind
     assert set(brief.statistics.values_list("value", flat=True)) == {110_000_000, 10_000_000}
 
 
-def test_the_seed_organisations_are_present(seeded):
+def test_the_seed_organisations_are_present(shared_demo_content):
     assert set(Organization.objects.values_list("slug", flat=True)) >= {
         "institute-for-the-study-of-war",
         "wilson-center",
@@ -248,7 +248,7 @@ def test_the_seed_organisations_are_present(seeded):
     }
 
 
-def test_loading_the_demo_twice_changes_nothing(seeded):
+def test_loading_the_demo_twice_changes_nothing(shared_demo_content):
     counts = (Event.objects.count(), Figure.objects.count(), Actor.objects.count(), Brief.objects.count())
 
     call_command("load_demo", verbosity=0)
@@ -325,7 +325,7 @@ def crawl(client, start):
     return pages
 
 
-def test_every_public_url_answers_200_and_shows_no_draft(seeded, client):
+def test_every_public_url_answers_200_and_shows_no_draft(shared_demo_content, client):
     urls = LIST_URLS + detail_urls()
     drafts = [
         *Event.objects.exclude(status=PUBLISHED).values_list("title", flat=True),

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from knowledgebase.events.models import Citation, Event, Figure, Participation
-from knowledgebase.events.selectors import estimate, exchange_rows
+from knowledgebase.events.selectors import counted_value, exchange_rows
 from knowledgebase.opendata.exports import CHUNK_SIZE, Column, Export, Related, object_rows, table_rows
 
 _PLACEHOLDER = "public-id"  # stands for the identifier while the URLconf gives an event's path
@@ -190,7 +190,7 @@ def _exchange_sides(queryset):
     for row in exchange_rows(queryset.iterator(chunk_size=CHUNK_SIZE)):
         sequence = row.sequence.summary.preferred.value if row.sequence and row.sequence.summary.preferred else None
         for code, group in sorted(row.sides.items()):
-            value, lowest = estimate(group)
+            value, lowest = counted_value(group)
             yield {"row": row, "code": code, "group": group, "value": value, "lowest": lowest, "sequence": sequence}
 
 

@@ -2,6 +2,7 @@
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Max, Min, Prefetch, Q
 from django.db.models.functions import Coalesce, Least
@@ -67,13 +68,20 @@ class ExchangeRow:
     mediators: list
 
 
-def estimate(group):
+class CountedValue(NamedTuple):
+    """The number the tracker counts for a side, and whether it is the lowest claim (no best estimate)."""
+
+    value: int | None
+    is_lowest_claim: bool
+
+
+def counted_value(group):
     """The number the tracker counts for a side: the best estimate, else the lowest claim (and say so)."""
     if group is None:
-        return None, False
+        return CountedValue(None, False)
     if group.summary.preferred is not None:
-        return group.summary.preferred.value, False
-    return group.summary.low, True
+        return CountedValue(group.summary.preferred.value, False)
+    return CountedValue(group.summary.low, True)
 
 
 def exchange_rows(events):
@@ -114,7 +122,7 @@ def cumulative_returns(exchanges, max_points=400):
     """Per side (country code), the running total of people returned: [(date, total), …] in date order.
 
     Computed in the database, one row per exchange and side: the preferred claim where there is one,
-    else the lowest number claimed (the tracker's rule, see ``estimate``). Long series are thinned to
+    else the lowest number claimed (the tracker's rule, see ``counted_value``). Long series are thinned to
     month ends so a chart of thousands of exchanges stays readable.
     """
     rows = (

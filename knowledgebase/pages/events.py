@@ -15,8 +15,8 @@ from knowledgebase.events.exports import EVENTS, EXCHANGES, FIGURES
 from knowledgebase.events.models import Event
 from knowledgebase.events.selectors import (
     PRISONER_EXCHANGE,
+    counted_value,
     cumulative_returns,
-    estimate,
     exchange_prefetches,
     exchange_queryset,
     exchange_rows,
@@ -124,7 +124,13 @@ def pow_exchanges(request):
         {country.name: points for country, points in named.items()},
     )
     table = [
-        (row, [(country, row.sides.get(country.code), *estimate(row.sides.get(country.code))) for country in countries])
+        (
+            row,
+            [
+                (country, row.sides.get(country.code), *counted_value(row.sides.get(country.code)))
+                for country in countries
+            ],
+        )
         for row in rows
     ]
     context = {

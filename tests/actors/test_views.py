@@ -16,7 +16,7 @@ def listed_slugs(response, kind):
     return re.findall(rf'<h2><a href="/{kind}/([^/]+)/">', response.content.decode())
 
 
-def test_the_actor_list_shows_every_actor_by_name(seeded, client):
+def test_the_actor_list_shows_every_actor_by_name(shared_demo_content, client):
     response = client.get("/actors/")
 
     slugs = listed_slugs(response, "actors")
@@ -25,7 +25,7 @@ def test_the_actor_list_shows_every_actor_by_name(seeded, client):
     assertContains(response, f"{DEMO_ACTORS} actors")
 
 
-def test_the_actor_list_shows_aliases_and_affiliation(seeded, client):
+def test_the_actor_list_shows_aliases_and_affiliation(shared_demo_content, client):
     response = client.get("/actors/")
 
     assertContains(response, "Also: Medvechuk")
@@ -63,14 +63,14 @@ def test_the_actor_list_shows_aliases_and_affiliation(seeded, client):
         "repeated-country",
     ],
 )
-def test_the_actor_list_filters_by_name_kind_and_country(seeded, client, params, expected):
+def test_the_actor_list_filters_by_name_kind_and_country(shared_demo_content, client, params, expected):
     response = client.get("/actors/", params)
 
     assert response.status_code == 200
     assert listed_slugs(response, "actors") == expected
 
 
-def test_an_alias_search_lists_the_actor_once(seeded, client):
+def test_an_alias_search_lists_the_actor_once(shared_demo_content, client):
     factories.ActorAliasFactory(actor=Actor.objects.get(slug="viktor-medvedchuk"), name="Medvechuk V.")
 
     response = client.get("/actors/", {"q": "Medvechuk"})
@@ -80,7 +80,7 @@ def test_an_alias_search_lists_the_actor_once(seeded, client):
 
 
 @pytest.mark.parametrize(("param", "value"), [("kind", "warlord"), ("country", "XX")])
-def test_an_unknown_kind_or_country_answers_400_with_a_message(seeded, client, param, value):
+def test_an_unknown_kind_or_country_answers_400_with_a_message(shared_demo_content, client, param, value):
     response = client.get("/actors/", {param: value})
 
     assertContains(response, "Some filters could not be read", status_code=400)
@@ -111,14 +111,14 @@ def test_an_unknown_kind_or_country_answers_400_with_a_message(seeded, client, p
     ],
     ids=["all", "kind", "repeated-kind", "acronym", "name"],
 )
-def test_the_organisation_list_filters_by_name_and_kind(seeded, client, params, expected):
+def test_the_organisation_list_filters_by_name_and_kind(shared_demo_content, client, params, expected):
     response = client.get("/organizations/", params)
 
     assert response.status_code == 200
     assert listed_slugs(response, "organizations") == expected
 
 
-def test_the_organisation_list_filters_by_country(seeded, client):
+def test_the_organisation_list_filters_by_country(shared_demo_content, client):
     factories.OrganizationFactory(name="Kyiv Monitoring Group", slug="kyiv-monitoring-group", country_id="UA")
 
     response = client.get("/organizations/", {"country": "UA"})
@@ -126,7 +126,7 @@ def test_the_organisation_list_filters_by_country(seeded, client):
     assert listed_slugs(response, "organizations") == ["kyiv-monitoring-group"]
 
 
-def test_an_unknown_organisation_kind_answers_400(seeded, client):
+def test_an_unknown_organisation_kind_answers_400(shared_demo_content, client):
     response = client.get("/organizations/", {"kind": "cartel"})
 
     assertContains(response, "Select a valid choice. cartel is not one of the available choices.", status_code=400)

@@ -65,7 +65,7 @@ def may(user, action, model):
 
 
 @pytest.fixture
-def every_model_has_a_row(demo, django_user_model):
+def every_model_has_a_row(demo_content, django_user_model):
     """The seed has no breakdowns, sign-in records or second factors; give their admins a row too."""
     FigureBreakdownFactory(figure=Figure.objects.order_by("pk").first(), value=1)
     owner = django_user_model.objects.create_user("device-owner", password="pw", is_staff=True)
@@ -189,7 +189,7 @@ def test_published_event_with_all_its_inlines_renders_for_both_roles(client, edi
         assert ('name="_save"' in response.content.decode()) is can_save
 
 
-def test_admin_search_finds_the_seeds_misspelt_alias(editor_client, demo):
+def test_admin_search_finds_the_seeds_misspelt_alias(editor_client, demo_content):
     actors = editor_client.get(url(Actor, "changelist"), {"q": "Medvechuk"})
     correctly_spelt = editor_client.get(url(Actor, "changelist"), {"q": "Medvedchuk"})
     events = editor_client.get(url(Event, "changelist"), {"q": "Medvechuk"})

@@ -19,7 +19,7 @@ ISW_LINKED_EVENTS = 14
 
 
 @pytest.fixture
-def isw_brief(seeded):
+def isw_brief(shared_demo_content):
     return Brief.objects.get(slug=ISW_BRIEF)
 
 
@@ -43,7 +43,7 @@ def section(response, heading_id):
 # --- List ----------------------------------------------------------------------------------------
 
 
-def test_the_list_shows_both_seed_briefs_with_organisation_and_standfirst(seeded, client):
+def test_the_list_shows_both_seed_briefs_with_organisation_and_standfirst(shared_demo_content, client):
     response = client.get("/briefs/")
 
     assertContains(response, "2 briefs")
@@ -54,7 +54,7 @@ def test_the_list_shows_both_seed_briefs_with_organisation_and_standfirst(seeded
     assertContains(response, "There are currently some 110 million forced displaced")
 
 
-def test_the_list_leaves_out_drafts_and_briefs_in_review(seeded, client):
+def test_the_list_leaves_out_drafts_and_briefs_in_review(shared_demo_content, client):
     factories.BriefFactory(title="A draft brief nobody should see")
     factories.BriefFactory(title="A brief awaiting review", status="review")
 
@@ -68,7 +68,7 @@ def test_the_list_leaves_out_drafts_and_briefs_in_review(seeded, client):
 # --- Brief page ----------------------------------------------------------------------------------
 
 
-def test_the_brief_page_shows_the_standfirst_and_its_author(seeded, client):
+def test_the_brief_page_shows_the_standfirst_and_its_author(shared_demo_content, client):
     response = client.get(f"/briefs/{WILSON_BRIEF}/")
 
     assertContains(
@@ -81,7 +81,7 @@ def test_the_brief_page_shows_the_standfirst_and_its_author(seeded, client):
     assertContains(response, '<a href="/organizations/wilson-center/">Wilson Center</a>')
 
 
-def test_takeaways_are_shown_in_order_each_linking_its_event(seeded, client, isw_brief):
+def test_takeaways_are_shown_in_order_each_linking_its_event(shared_demo_content, client, isw_brief):
     response = client.get(f"/briefs/{ISW_BRIEF}/")
     takeaways = section(response, "takeaways-heading")
 
@@ -95,7 +95,7 @@ def test_takeaways_are_shown_in_order_each_linking_its_event(seeded, client, isw
     assert items[-1].startswith("Russian authorities continue efforts to integrate occupied Ukraine")
 
 
-def test_a_takeaway_whose_event_is_a_draft_is_shown_without_a_link(seeded, client, isw_brief):
+def test_a_takeaway_whose_event_is_a_draft_is_shown_without_a_link(shared_demo_content, client, isw_brief):
     isw_brief.takeaways.filter(position=ISW_TAKEAWAYS).update(event=Event.objects.get(public_id=DRAFT_EVENT))
 
     response = client.get(f"/briefs/{ISW_BRIEF}/")
@@ -104,7 +104,7 @@ def test_a_takeaway_whose_event_is_a_draft_is_shown_without_a_link(seeded, clien
     assertNotContains(response, f"/events/{DRAFT_EVENT}/")
 
 
-def test_recommendations_are_grouped_by_audience(seeded, client):
+def test_recommendations_are_grouped_by_audience(shared_demo_content, client):
     recommendations = section(client.get(f"/briefs/{WILSON_BRIEF}/"), "recommendations-heading")
 
     groups = re.findall(r"<h3>To (\w+)</h3>\s*<ul>(.*?)</ul>", recommendations, re.S)
@@ -114,7 +114,7 @@ def test_recommendations_are_grouped_by_audience(seeded, client):
         assert "Prioritize the rights and needs of the forced displaced" in items
 
 
-def test_recommendations_to_one_audience_share_one_heading(seeded, client):
+def test_recommendations_to_one_audience_share_one_heading(shared_demo_content, client):
     brief = factories.BriefFactory(published=True)
     factories.RecommendationFactory(brief=brief, position=1, audience="governments", text="Fund the response.")
     factories.RecommendationFactory(brief=brief, position=2, audience="donors", text="Give more.")
@@ -127,21 +127,21 @@ def test_recommendations_to_one_audience_share_one_heading(seeded, client):
     assert "To Donors Give more." in recommendations
 
 
-def test_audiences_follow_the_editors_order_of_recommendations(seeded, client):
+def test_audiences_follow_the_editors_order_of_recommendations(shared_demo_content, client):
     # The seed: "We urge governments, organizations, and individuals"; positions 1, 2, 3 in the demo.
     recommendations = section(client.get(f"/briefs/{WILSON_BRIEF}/"), "recommendations-heading")
 
     assert re.findall(r"<h3>To (\w+)</h3>", recommendations) == ["Governments", "Organisations", "Individuals"]
 
 
-def test_linked_events_are_listed(seeded, client):
+def test_linked_events_are_listed(shared_demo_content, client):
     events = section(client.get(f"/briefs/{ISW_BRIEF}/"), "events-heading")
 
     assert len(re.findall(r'class="event-title"', events)) == ISW_LINKED_EVENTS
     assert f'href="/events/{JAN_2024_EXCHANGE}/"' in events
 
 
-def test_a_linked_draft_event_is_not_listed(seeded, client, isw_brief):
+def test_a_linked_draft_event_is_not_listed(shared_demo_content, client, isw_brief):
     draft = Event.objects.get(public_id=DRAFT_EVENT)
     isw_brief.events.add(draft)
 
@@ -151,7 +151,7 @@ def test_a_linked_draft_event_is_not_listed(seeded, client, isw_brief):
     assertNotContains(response, draft.title)
 
 
-def test_linked_figures_are_shown_live_with_attribution_and_sources(seeded, client):
+def test_linked_figures_are_shown_live_with_attribution_and_sources(shared_demo_content, client):
     figures = section(client.get(f"/briefs/{ISW_BRIEF}/"), "data-heading")
     text = visible_text(figures)
 
@@ -164,7 +164,7 @@ def test_linked_figures_are_shown_live_with_attribution_and_sources(seeded, clie
     assert "reliability F" in text
 
 
-def test_a_corrected_figure_shows_on_the_brief_at_once(seeded, client):
+def test_a_corrected_figure_shows_on_the_brief_at_once(shared_demo_content, client):
     client.get(f"/briefs/{ISW_BRIEF}/")  # a reader has seen (and the cache holds) the page
     figure = Figure.objects.get(event__public_id=JAN_2024_EXCHANGE, value=248)
     figure.value = 250
@@ -176,7 +176,7 @@ def test_a_corrected_figure_shows_on_the_brief_at_once(seeded, client):
     assert '<span class="claim-value">248</span>' not in figures
 
 
-def test_a_figure_of_a_draft_event_is_not_shown(seeded, client, isw_brief):
+def test_a_figure_of_a_draft_event_is_not_shown(shared_demo_content, client, isw_brief):
     hidden_event = factories.SingleSaveEventFactory(title="Unpublished exchange")
     shown_event = factories.SingleSaveEventFactory(published=True, title="Published exchange")
     claimant = factories.ActorFactory(name="Hidden claimant")
@@ -192,7 +192,7 @@ def test_a_figure_of_a_draft_event_is_not_shown(seeded, client, isw_brief):
     assertNotContains(response, "Hidden claimant")
 
 
-def test_linked_statistics_show_with_their_source_and_as_of(seeded, client):
+def test_linked_statistics_show_with_their_source_and_as_of(shared_demo_content, client):
     figures = visible_text(section(client.get(f"/briefs/{WILSON_BRIEF}/"), "data-heading"))
 
     assert "about 110,000,000 Forcibly displaced people worldwide" in figures
@@ -201,7 +201,7 @@ def test_linked_statistics_show_with_their_source_and_as_of(seeded, client):
     assert "according to Wilson Center" in figures
 
 
-def test_a_linked_draft_statistic_is_not_shown(seeded, client):
+def test_a_linked_draft_statistic_is_not_shown(shared_demo_content, client):
     brief = Brief.objects.get(slug=WILSON_BRIEF)
     brief.statistics.add(factories.StatisticFactory(title="Draft statistic nobody should see", value=4242))
 
@@ -228,7 +228,7 @@ HOSTILE_BODY = """Some **bold** text and a [safe link](https://example.org/repor
 
 
 @pytest.fixture
-def hostile_brief_page(seeded, client):
+def hostile_brief_page(shared_demo_content, client):
     brief = factories.BriefFactory(published=True, body=HOSTILE_BODY)
     response = client.get(brief.get_absolute_url())
     return response, section(response, "text-heading")
@@ -257,13 +257,13 @@ def test_markdown_body_keeps_no_script_handler_or_javascript_link(hostile_brief_
 # --- Drafts --------------------------------------------------------------------------------------
 
 
-def test_a_draft_brief_is_404_for_anonymous_users(seeded, client):
+def test_a_draft_brief_is_404_for_anonymous_users(shared_demo_content, client):
     brief = factories.BriefFactory(title="Draft brief")
 
     assert client.get(brief.get_absolute_url()).status_code == 404
 
 
-def test_an_editor_previews_a_draft_brief_with_a_not_public_banner(seeded, editor_client):
+def test_an_editor_previews_a_draft_brief_with_a_not_public_banner(shared_demo_content, editor_client):
     brief = factories.BriefFactory(title="Draft brief")
 
     response = editor_client.get(brief.get_absolute_url())
@@ -272,5 +272,5 @@ def test_an_editor_previews_a_draft_brief_with_a_not_public_banner(seeded, edito
     assertContains(response, "Preview for editors: this record is “Draft” and is not public.")
 
 
-def test_an_unknown_brief_is_404(seeded, client):
+def test_an_unknown_brief_is_404(shared_demo_content, client):
     assert client.get("/briefs/no-such-brief/").status_code == 404

@@ -5,7 +5,7 @@ from knowledgebase.events.models import Event, Figure
 from tests.conftest import JAN_2024_EXCHANGE
 
 
-def test_history_shows_an_editors_change_and_a_revert(editor_client, demo):
+def test_history_shows_an_editors_change_and_a_revert(editor_client, demo_content):
     event = Event.objects.get(public_id="tssk98te")
     event.title = "Changed by the editor"
     event._change_reason = "editor"
@@ -22,7 +22,7 @@ def test_history_shows_an_editors_change_and_a_revert(editor_client, demo):
     assert original.title in revert_page.content.decode()
 
 
-def test_an_editor_cannot_revert_a_published_event(editor_client, demo):
+def test_an_editor_cannot_revert_a_published_event(editor_client, demo_content):
     event = Event.objects.get(public_id=JAN_2024_EXCHANGE)
     first = Event.history.filter(id=event.pk).earliest("history_date")
 
@@ -31,7 +31,7 @@ def test_an_editor_cannot_revert_a_published_event(editor_client, demo):
     assert response.status_code == 403
 
 
-def test_a_reviewers_correction_of_a_published_figure_shows_on_the_public_page(client, demo):
+def test_a_reviewers_correction_of_a_published_figure_shows_on_the_public_page(client, demo_content):
     figure = Figure.objects.get(public_id="jcxe5wv5")
     figure.value = 174
     figure._change_reason = "Source re-read"
@@ -44,7 +44,7 @@ def test_a_reviewers_correction_of_a_published_figure_shows_on_the_public_page(c
     assert "Updated " in html
 
 
-def test_a_retracted_event_keeps_its_page_with_a_notice_and_leaves_lists(client, demo, reviewer):
+def test_a_retracted_event_keeps_its_page_with_a_notice_and_leaves_lists(client, demo_content, reviewer):
     event = Event.objects.get(public_id=JAN_2024_EXCHANGE)
     publishable_retract(obj=event, by=reviewer, note="Duplicate of another record.")
 

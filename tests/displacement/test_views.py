@@ -34,7 +34,7 @@ def row(response, label):
 
 
 @pytest.fixture
-def statistics(seeded):
+def statistics(shared_demo_content):
     """Synthetic test statistics that differ in one attribute at a time; labels say what they are."""
     source = factories.SourceFactory(title="Test dataset", reliability="B")
     common = {"published": True, "source": source}
@@ -80,7 +80,7 @@ def statistics(seeded):
     }
 
 
-def test_the_demo_statistics_are_listed_with_source_and_as_of(seeded, client):
+def test_the_demo_statistics_are_listed_with_source_and_as_of(shared_demo_content, client):
     response = client.get("/displacement/")
 
     assert listed(response) == DEMO_STATISTICS
@@ -92,7 +92,7 @@ def test_the_demo_statistics_are_listed_with_source_and_as_of(seeded, client):
     assert "10,000,000 per year" in row(response, "Yearly growth in the number of forcibly displaced people")
 
 
-def test_undated_statistics_draw_no_chart_and_say_why(seeded, client):
+def test_undated_statistics_draw_no_chart_and_say_why(shared_demo_content, client):
     response = client.get("/displacement/")
 
     assertContains(response, "No figure in this selection carries a date, so there is no time series to draw.")
@@ -185,7 +185,7 @@ def test_the_table_lists_the_latest_figures_first_and_undated_ones_last(client, 
         ("cause", "war", "Select a valid choice. war is not one of the available choices."),
     ],
 )
-def test_unreadable_filters_answer_400_with_a_message(seeded, client, param, value, message):
+def test_unreadable_filters_answer_400_with_a_message(shared_demo_content, client, param, value, message):
     response = client.get("/displacement/", {param: value})
 
     assertContains(response, message, status_code=400)

@@ -26,13 +26,13 @@ def card(response, slug):
 
 
 @pytest.fixture
-def draft_allegation_under_article_109(seeded):
+def draft_allegation_under_article_109(shared_demo_content):
     """A draft event alleged to violate an article that no published event is alleged to violate."""
     event = factories.SingleSaveEventFactory(title="A draft report of a refused repatriation")
     return factories.AllegationFactory(event=event, provision=Provision.objects.get(slug="gc3-art-109"))
 
 
-def test_provisions_are_grouped_under_their_instrument_in_order(seeded, client):
+def test_provisions_are_grouped_under_their_instrument_in_order(shared_demo_content, client):
     html = client.get("/ihl/").content.decode()
 
     groups = re.findall(r'<section aria-labelledby="instrument-([^"]+)">(.*?)</section>', html, re.S)
@@ -42,7 +42,7 @@ def test_provisions_are_grouped_under_their_instrument_in_order(seeded, client):
     ]
 
 
-def test_each_instrument_is_named_and_links_its_official_text(seeded, client):
+def test_each_instrument_is_named_and_links_its_official_text(shared_demo_content, client):
     response = client.get("/ihl/")
 
     assertContains(response, "Convention (III) relative to the Treatment of Prisoners of War. Geneva, 12 August 1949")
@@ -60,7 +60,7 @@ def test_each_instrument_is_named_and_links_its_official_text(seeded, client):
         ("cihl-rule-97", "1 event alleged to violate it"),
     ],
 )
-def test_each_provision_counts_the_published_events_alleged_to_violate_it(seeded, client, slug, count):
+def test_each_provision_counts_the_published_events_alleged_to_violate_it(shared_demo_content, client, slug, count):
     assert card(client.get("/ihl/"), slug).endswith(count)
 
 
@@ -68,7 +68,7 @@ def test_the_count_leaves_out_draft_events(client, draft_allegation_under_articl
     assert card(client.get("/ihl/"), "gc3-art-109").endswith("0 events alleged to violate it")
 
 
-def test_a_provision_page_lists_the_published_events_alleged_to_violate_it(seeded, client):
+def test_a_provision_page_lists_the_published_events_alleged_to_violate_it(shared_demo_content, client):
     response = client.get("/ihl/gc3-art-130/")
     html = response.content.decode()
 
@@ -80,7 +80,7 @@ def test_a_provision_page_lists_the_published_events_alleged_to_violate_it(seede
     assertContains(response, 'href="/events/?provision=gc3-art-130"')
 
 
-def test_a_customary_rule_page_lists_the_human_shields_report(seeded, client):
+def test_a_customary_rule_page_lists_the_human_shields_report(shared_demo_content, client):
     response = client.get("/ihl/cihl-rule-97/")
 
     assertContains(response, "Customary International Humanitarian Law (ICRC study)")
@@ -95,5 +95,5 @@ def test_a_provision_page_leaves_out_allegations_against_draft_events(client, dr
     assertNotContains(response, "These events in the event list")
 
 
-def test_an_unknown_provision_is_404(seeded, client):
+def test_an_unknown_provision_is_404(shared_demo_content, client):
     assert client.get("/ihl/gc3-art-999/").status_code == 404

@@ -15,7 +15,7 @@ MARKED = [Event, DisplacementStatistic, Source, Actor, Organization]
 migration = importlib.import_module("knowledgebase.loadtest.migrations.0002_record_earlier_synthetic_rows")
 
 
-def test_rows_made_by_the_generator_before_the_side_table_are_recorded_and_real_ones_are_not(demo):
+def test_rows_made_by_the_generator_before_the_side_table_are_recorded_and_real_ones_are_not(demo_content):
     call_command("generate_synthetic", events=15, actors=10, organizations=5, verbosity=0)
     recorded = {model: set(SyntheticIdRange.objects.rows(model)) for model in MARKED}
     SyntheticIdRange.objects.all().delete()

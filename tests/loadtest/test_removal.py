@@ -16,7 +16,7 @@ synthetic = SyntheticIdRange.objects.rows
 
 
 @pytest.fixture
-def generated(demo):
+def generated(demo_content):
     call_command("generate_synthetic", events=20, actors=10, organizations=5, verbosity=0)
 
 

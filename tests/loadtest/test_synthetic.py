@@ -18,7 +18,7 @@ def synthetic_snapshot():
     return list(synthetic(Event).order_by("public_id").values_list("public_id", "title", "start_date"))
 
 
-def test_generate_makes_labelled_published_rows_with_realistic_spreads(demo):
+def test_generate_makes_labelled_published_rows_with_realistic_spreads(demo_content):
     call_command("generate_synthetic", events=120, actors=30, organizations=10, verbosity=0)
 
     events = synthetic(Event)
@@ -33,7 +33,7 @@ def test_generate_makes_labelled_published_rows_with_realistic_spreads(demo):
     assert events.dates("start_date", "year").count() >= 10
 
 
-def test_exactly_the_generated_rows_are_recorded_and_each_says_synthetic_to_a_reader(demo):
+def test_exactly_the_generated_rows_are_recorded_and_each_says_synthetic_to_a_reader(demo_content):
     call_command("generate_synthetic", events=40, actors=10, organizations=5, verbosity=0)
 
     for model, label in [
@@ -48,7 +48,7 @@ def test_exactly_the_generated_rows_are_recorded_and_each_says_synthetic_to_a_re
         assert synthetic(model).exists(), model
 
 
-def test_the_same_seed_gives_the_same_data(demo):
+def test_the_same_seed_gives_the_same_data(demo_content):
     call_command("generate_synthetic", events=40, actors=10, organizations=5, verbosity=0)
     first = synthetic_snapshot()
     call_command("remove_synthetic", verbosity=0)
@@ -57,7 +57,7 @@ def test_the_same_seed_gives_the_same_data(demo):
     assert synthetic_snapshot() == first
 
 
-def test_a_larger_number_adds_the_difference(demo):
+def test_a_larger_number_adds_the_difference(demo_content):
     call_command("generate_synthetic", events=30, actors=10, organizations=5, verbosity=0)
 
     call_command("generate_synthetic", events=45, actors=10, organizations=5, verbosity=0)
@@ -66,7 +66,7 @@ def test_a_larger_number_adds_the_difference(demo):
     assert synthetic(Actor).count() == 10
 
 
-def test_remove_synthetic_leaves_real_data_untouched(demo):
+def test_remove_synthetic_leaves_real_data_untouched(demo_content):
     real = (Event.objects.count(), Figure.objects.count(), Actor.objects.count(), Organization.objects.count())
     call_command("generate_synthetic", events=50, actors=10, organizations=5, verbosity=0)
 
@@ -77,7 +77,7 @@ def test_remove_synthetic_leaves_real_data_untouched(demo):
     assert not SyntheticIdRange.objects.exists()
 
 
-def test_synthetic_data_is_searchable_and_filterable_like_real_data(client, demo):
+def test_synthetic_data_is_searchable_and_filterable_like_real_data(client, demo_content):
     call_command("generate_synthetic", events=30, actors=10, organizations=5, verbosity=0)
 
     response = client.get("/events/?q=synthetic")
@@ -86,7 +86,7 @@ def test_synthetic_data_is_searchable_and_filterable_like_real_data(client, demo
     assert response.context["page_obj"].paginator.count == 30
 
 
-def test_dry_run_writes_nothing(demo):
+def test_dry_run_writes_nothing(demo_content):
     call_command("generate_synthetic", events=10, dry_run=True, verbosity=0)
 
     assert not SyntheticIdRange.objects.exists()
@@ -98,7 +98,7 @@ def test_no_fixture_contains_synthetic_rows():
         assert "synthetic" not in path.read_text(encoding="utf-8").lower(), path
 
 
-def test_the_demo_loader_brings_no_synthetic_rows(demo):
+def test_the_demo_loader_brings_no_synthetic_rows(demo_content):
     assert not SyntheticIdRange.objects.exists()
     assert not Event.objects.filter(title__istartswith="synthetic").exists()
     assert not Actor.objects.filter(name__istartswith="synthetic").exists()

@@ -11,14 +11,14 @@ def get(client, url):
     return response, (response.json() if response["Content-Type"].startswith("application/json") else None)
 
 
-def test_events_use_the_same_filters_as_the_page(client, demo):
+def test_events_use_the_same_filters_as_the_page(client, demo_content):
     _response, data = get(client, "/api/v1/events/?country=UA&type=prisoner-exchange")
 
     assert data["count"] == 2
     assert {e["id"] for e in data["results"]} == {JAN_2024_EXCHANGE, SEP_2022_EXCHANGE}
 
 
-def test_an_event_links_to_its_figures_and_says_what_is_disputed(client, demo):
+def test_an_event_links_to_its_figures_and_says_what_is_disputed(client, demo_content):
     _response, event = get(client, f"/api/v1/events/{JAN_2024_EXCHANGE}/")
     returned = next(m for m in event["measures"] if m["measure"] == "people-returned-to-ukraine")
 
@@ -30,20 +30,20 @@ def test_an_event_links_to_its_figures_and_says_what_is_disputed(client, demo):
     assert get(client, figure_url)[0].status_code == 200
 
 
-def test_month_precision_shows_in_the_date(client, demo):
+def test_month_precision_shows_in_the_date(client, demo_content):
     _response, event = get(client, f"/api/v1/events/{SEP_2022_EXCHANGE}/")
 
     assert event["date"] == "2022-09" and event["date_precision"] == "month"
 
 
-def test_drafts_are_not_in_the_api(client, demo):
+def test_drafts_are_not_in_the_api(client, demo_content):
     _response, data = get(client, "/api/v1/events/?page_size=500")
 
     assert DRAFT_EVENT not in {e["id"] for e in data["results"]}
     assert get(client, f"/api/v1/events/{DRAFT_EVENT}/")[0].status_code == 404
 
 
-def test_actor_search_includes_aliases(client, demo):
+def test_actor_search_includes_aliases(client, demo_content):
     _response, data = get(client, "/api/v1/actors/?q=Medvechuk")
 
     assert [a["slug"] for a in data["results"]] == ["viktor-medvedchuk"]
@@ -68,11 +68,11 @@ def test_bad_filter_is_a_400(client, db):
         "/api/v1/actors/",
     ],
 )
-def test_every_list_answers(client, demo, url):
+def test_every_list_answers(client, demo_content, url):
     assert get(client, url)[0].status_code == 200
 
 
-def test_briefs_link_only_published_events(client, demo):
+def test_briefs_link_only_published_events(client, demo_content):
     _response, data = get(client, "/api/v1/briefs/isw-russia-ukraine-biggest-pow-exchange/")
 
     assert not any(DRAFT_EVENT in url for url in data["events"])
@@ -97,7 +97,7 @@ def test_list_queries_do_not_grow_with_rows(client, db, django_assert_max_num_qu
 
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
 @pytest.mark.parametrize("url", ["/api/v1/events/", f"/api/v1/events/{DRAFT_EVENT}/", "/api/v1/figures/"])
-def test_the_api_changes_nothing_whoever_asks(editor_client, demo, method, url):
+def test_the_api_changes_nothing_whoever_asks(editor_client, demo_content, method, url):
     """The API is one more path an editor might try: it only reads, signed in or not."""
     from knowledgebase.events.models import Event, Figure
 

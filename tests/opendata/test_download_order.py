@@ -25,7 +25,7 @@ def query_id(params):
 
 
 @pytest.fixture
-def lists(seeded):
+def lists(shared_demo_content):
     """Beside the seed: events, exchanges and statistics that tie on their date (the id decides the
     order), with figures, and events a search finds with different ranks."""
     exchange = EventType.objects.get(slug="prisoner-exchange")

@@ -37,7 +37,7 @@ def read_csv(response):
     return list(csv.reader(io.StringIO(text))), text
 
 
-def test_events_csv_of_a_filter_has_exactly_the_filtered_rows_and_the_hxl_row(client, demo):
+def test_events_csv_of_a_filter_has_exactly_the_filtered_rows_and_the_hxl_row(client, demo_content):
     page = client.get("/events/?country=UA")
     response = client.get("/events/export.csv?country=UA")
 
@@ -53,7 +53,7 @@ def test_events_csv_of_a_filter_has_exactly_the_filtered_rows_and_the_hxl_row(cl
     assert all("UA" in row[header.index("country_codes")].split("; ") for row in data)
 
 
-def test_libhxl_reads_the_export_and_recognises_the_hashtags(client, demo):
+def test_libhxl_reads_the_export_and_recognises_the_hashtags(client, demo_content):
     _rows, text = read_csv(client.get("/events/export.csv?country=UA&type=prisoner-exchange"))
 
     source = hxl.data(io.BytesIO(text.encode()), hxl.InputOptions(allow_local=True))
@@ -65,7 +65,7 @@ def test_libhxl_reads_the_export_and_recognises_the_hashtags(client, demo):
     assert rows[0].get("#date+start") == "2024-01-03"
 
 
-def test_figures_csv_carries_claimant_source_and_qualifier(client, demo):
+def test_figures_csv_carries_claimant_source_and_qualifier(client, demo_content):
     rows, _text = read_csv(client.get("/events/figures.csv?country=UA&type=prisoner-exchange"))
     header, data = rows[0], rows[2:]
     by_claim = {(r[header.index("claimant")], r[header.index("value")], r[header.index("qualifier")]) for r in data}
@@ -77,7 +77,7 @@ def test_figures_csv_carries_claimant_source_and_qualifier(client, demo):
     assert all(r[header.index("source")] for r in data)
 
 
-def test_month_precision_is_a_column_beside_the_iso_date(client, demo):
+def test_month_precision_is_a_column_beside_the_iso_date(client, demo_content):
     rows, _text = read_csv(client.get("/events/export.csv?actor=viktor-medvedchuk"))
     header, data = rows[0], rows[2:]
 
@@ -86,7 +86,7 @@ def test_month_precision_is_a_column_beside_the_iso_date(client, demo):
     assert data[0][header.index("date_precision")] == "month"
 
 
-def test_json_export_matches_the_csv(client, demo):
+def test_json_export_matches_the_csv(client, demo_content):
     response = client.get("/events/export.json?type=prisoner-exchange")
     records = json.loads(b"".join(response.streaming_content))
 
@@ -95,7 +95,7 @@ def test_json_export_matches_the_csv(client, demo):
     assert records[0]["disputed"] in (True, False)
 
 
-def test_pow_exchange_export_gives_each_side(client, demo):
+def test_pow_exchange_export_gives_each_side(client, demo_content):
     rows, _text = read_csv(client.get("/pow-exchanges/export.csv"))
     header, data = rows[0], rows[2:]
     sides = {(r[header.index("event_id")], r[header.index("returned_to")]): r for r in data}
@@ -109,7 +109,7 @@ def test_pow_exchange_export_gives_each_side(client, demo):
     assert sides[(SEP_2022_EXCHANGE, "RU")][header.index("returned")] == "55"
 
 
-def test_displacement_export_follows_its_filters(client, demo):
+def test_displacement_export_follows_its_filters(client, demo_content):
     rows, _text = read_csv(client.get("/displacement/export.csv?measurement=stock"))
     header, data = rows[0], rows[2:]
 
@@ -194,7 +194,7 @@ POSTGRESQL_ONLY = pytest.mark.skipif(
 
 @POSTGRESQL_ONLY
 @pytest.mark.parametrize("query", ["", "country=UA", "q=exchange", "sort=oldest", "type=prisoner-exchange"])
-def test_postgresql_copy_writes_the_same_bytes_as_the_python_writer(rf, demo, query):
+def test_postgresql_copy_writes_the_same_bytes_as_the_python_writer(rf, demo_content, query):
     from knowledgebase.core.filtering import bind_filters
     from knowledgebase.events.exports import EVENTS
     from knowledgebase.opendata.exports import buffered, copy_csv_blocks, csv_lines, uses_copy
@@ -250,7 +250,7 @@ def test_postgresql_copy_writes_the_same_bytes_as_the_python_writer(rf, demo, qu
 
 @POSTGRESQL_ONLY
 @pytest.mark.parametrize("query", ["", "population_type=REF", "measurement=stock&origin=global"])
-def test_postgresql_copy_writes_the_same_statistics_bytes_as_the_python_writer(rf, demo, query):
+def test_postgresql_copy_writes_the_same_statistics_bytes_as_the_python_writer(rf, demo_content, query):
     from knowledgebase.core.filtering import bind_filters
     from knowledgebase.displacement.exports import STATISTICS
     from knowledgebase.displacement.filters import StatisticFilter
@@ -316,7 +316,7 @@ def test_the_figures_download_runs_as_few_queries_with_more_events(client, db, d
 
 
 @POSTGRESQL_ONLY
-def test_the_events_download_on_postgresql_is_written_by_copy(client, demo, django_assert_max_num_queries):
+def test_the_events_download_on_postgresql_is_written_by_copy(client, demo_content, django_assert_max_num_queries):
     with django_assert_max_num_queries(2):
         rows, text = read_csv(client.get("/events/export.csv?country=UA"))
 

@@ -430,13 +430,13 @@ def assert_complete(export, fmt, response, body):
 
 @fuzz(max_examples=200)
 @given(call=list_calls())
-def test_lists_feeds_and_api_lists_answer_hostile_queries_and_headers_calmly(seeded, call):
+def test_lists_feeds_and_api_lists_answer_hostile_queries_and_headers_calmly(shared_demo_content, call):
     answered_calmly(call)
 
 
 @fuzz(max_examples=150)
 @given(download=export_calls())
-def test_downloads_are_refused_or_complete(seeded, download):
+def test_downloads_are_refused_or_complete(shared_demo_content, download):
     call, export, fmt = download
     response, body = answered_calmly(call)
     if response.status_code == 200 and call.method == "GET":
@@ -446,5 +446,5 @@ def test_downloads_are_refused_or_complete(seeded, download):
 
 @fuzz(max_examples=150)
 @given(call=detail_calls())
-def test_detail_pages_answer_any_path_segment_calmly(seeded, call):
+def test_detail_pages_answer_any_path_segment_calmly(shared_demo_content, call):
     answered_calmly(call)

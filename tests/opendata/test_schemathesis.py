@@ -21,12 +21,12 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", applicati
 
 
 @pytest.fixture
-def published_content(demo):
+def published_content(demo_content):
     """The demo, and Django's per-request connection closing switched off as the test client does it:
     the WSGI app runs inside the test's transaction, whose connection must stay open."""
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
-    yield demo
+    yield demo_content
     signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)
 

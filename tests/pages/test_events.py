@@ -22,7 +22,7 @@ PUBLISHED_SEED_EVENTS = 14
 
 
 @pytest.fixture
-def draft_title(seeded):
+def draft_title(shared_demo_content):
     return Event.objects.get(public_id=DRAFT_EVENT).title
 
 
@@ -45,7 +45,7 @@ def measure_section(response, slug):
 
 
 @pytest.mark.parametrize("code", ["UA", "RU"])
-def test_country_and_type_list_exactly_the_two_seed_exchanges(seeded, client, code):
+def test_country_and_type_list_exactly_the_two_seed_exchanges(shared_demo_content, client, code):
     response = client.get("/events/", {"country": code, "type": "prisoner-exchange"})
 
     assert response.status_code == 200
@@ -53,14 +53,14 @@ def test_country_and_type_list_exactly_the_two_seed_exchanges(seeded, client, co
     assertContains(response, "2 events")
 
 
-def test_every_published_event_is_listed_and_counted_without_filters(seeded, client):
+def test_every_published_event_is_listed_and_counted_without_filters(shared_demo_content, client):
     response = client.get("/events/")
 
     assert len(listed_ids(response)) == PUBLISHED_SEED_EVENTS
     assertContains(response, f"{PUBLISHED_SEED_EVENTS} events")
 
 
-def test_result_count_is_singular_for_one_event(seeded, client):
+def test_result_count_is_singular_for_one_event(shared_demo_content, client):
     response = client.get("/events/", {"country": "KZ"})
 
     assert listed_ids(response) == [TOKAYEV_INTERVIEW]
@@ -82,7 +82,7 @@ def test_result_count_is_singular_for_one_event(seeded, client):
     ],
     ids=["type", "theme", "actor", "organization", "provision", "country-and-types"],
 )
-def test_a_repeated_parameter_means_any_of_its_values(seeded, client, params, expected):
+def test_a_repeated_parameter_means_any_of_its_values(shared_demo_content, client, params, expected):
     response = client.get("/events/", params)
 
     assert response.status_code == 200
@@ -107,14 +107,14 @@ def test_a_repeated_parameter_means_any_of_its_values(seeded, client, params, ex
     ],
     ids=["category", "theme", "actor", "organization", "provision", "disputed", "date-range", "date-bound-inclusive"],
 )
-def test_each_filter_narrows_the_list(seeded, client, params, expected):
+def test_each_filter_narrows_the_list(shared_demo_content, client, params, expected):
     response = client.get("/events/", params)
 
     assert response.status_code == 200
     assert set(listed_ids(response)) == expected
 
 
-def test_not_disputed_lists_every_other_published_event(seeded, client):
+def test_not_disputed_lists_every_other_published_event(shared_demo_content, client):
     response = client.get("/events/", {"disputed": "false"})
 
     ids = listed_ids(response)
@@ -122,27 +122,27 @@ def test_not_disputed_lists_every_other_published_event(seeded, client):
     assert JAN_2024_EXCHANGE not in ids
 
 
-def test_actor_filter_names_who_takes_part_with_a_way_to_remove_it(seeded, client):
+def test_actor_filter_names_who_takes_part_with_a_way_to_remove_it(shared_demo_content, client):
     response = client.get("/events/", {"actor": "viktor-medvedchuk", "country": "UA"})
 
     assertContains(response, '<a href="/actors/viktor-medvedchuk/">Viktor Medvedchuk</a>')
     assertContains(response, 'href="?country=UA">Remove this filter</a>')
 
 
-def test_search_for_the_seed_misspelling_finds_the_september_2022_exchange_first(seeded, client):
+def test_search_for_the_seed_misspelling_finds_the_september_2022_exchange_first(shared_demo_content, client):
     response = client.get("/events/", {"q": "Medvechuk"})
 
     assert response.status_code == 200
     assert listed_ids(response)[0] == SEP_2022_EXCHANGE
 
 
-def test_search_by_the_correct_spelling_finds_the_same_exchange(seeded, client):
+def test_search_by_the_correct_spelling_finds_the_same_exchange(shared_demo_content, client):
     response = client.get("/events/", {"q": "Medvedchuk"})
 
     assert SEP_2022_EXCHANGE in listed_ids(response)
 
 
-def test_search_combines_with_other_filters(seeded, client):
+def test_search_combines_with_other_filters(shared_demo_content, client):
     response = client.get("/events/", {"q": "exchange", "date_before": "2023-01-01"})
 
     assert listed_ids(response) == [SEP_2022_EXCHANGE]
@@ -152,7 +152,7 @@ def test_search_combines_with_other_filters(seeded, client):
 
 
 @pytest.mark.parametrize("value", ["not-a-date", "2024-13-45", "2024-02-30"])
-def test_an_unreadable_date_answers_400_with_a_visible_form_error(seeded, client, value):
+def test_an_unreadable_date_answers_400_with_a_visible_form_error(shared_demo_content, client, value):
     response = client.get("/events/", {"date_after": value, "country": "UA"})
 
     assertContains(response, "Some filters could not be read", status_code=400)
@@ -174,7 +174,9 @@ def test_an_unreadable_date_answers_400_with_a_visible_form_error(seeded, client
         ("provision", "gc3-art-999", "IHL provision"),
     ],
 )
-def test_an_unknown_slug_or_code_answers_400_naming_the_filter_and_the_value(seeded, client, param, value, label):
+def test_an_unknown_slug_or_code_answers_400_naming_the_filter_and_the_value(
+    shared_demo_content, client, param, value, label
+):
     response = client.get("/events/", {param: value})
 
     assertContains(
@@ -184,19 +186,19 @@ def test_an_unknown_slug_or_code_answers_400_naming_the_filter_and_the_value(see
     )
 
 
-def test_an_unknown_sort_answers_400(seeded, client):
+def test_an_unknown_sort_answers_400(shared_demo_content, client):
     response = client.get("/events/", {"sort": "alphabetical"})
 
     assertContains(response, "Select a valid choice.", status_code=400)
 
 
-def test_a_bad_page_number_falls_back_calmly_to_a_page(seeded, client):
+def test_a_bad_page_number_falls_back_calmly_to_a_page(shared_demo_content, client):
     assert listed_ids(client.get("/events/", {"page": "abc"}))
     assert listed_ids(client.get("/events/", {"page": "999"}))
 
 
 @pytest.mark.parametrize("query", ["“", "!!!", "'\"&|:*()"])
-def test_a_search_of_only_punctuation_answers_calmly(seeded, client, query):
+def test_a_search_of_only_punctuation_answers_calmly(shared_demo_content, client, query):
     response = client.get("/events/", {"q": query})
 
     assert response.status_code == 200
@@ -207,7 +209,7 @@ def test_a_search_of_only_punctuation_answers_calmly(seeded, client, query):
 
 
 @pytest.fixture
-def thirty_events_of_a_new_type(seeded):
+def thirty_events_of_a_new_type(shared_demo_content):
     event_type = factories.EventTypeFactory(slug="test-only-type", name="Test-only type")
     for day in range(1, 31):
         factories.SingleSaveEventFactory(
@@ -238,20 +240,20 @@ def test_the_second_page_holds_the_rest_and_links_back_with_the_filters(client, 
     assertContains(response, 'href="?country=UA&amp;page=1&amp;type=test-only-type" rel="prev"')
 
 
-def test_newest_first_is_the_default_sort(seeded, client):
+def test_newest_first_is_the_default_sort(shared_demo_content, client):
     ids = listed_ids(client.get("/events/"))
 
     assert ids[-2:] == [SUMMER_2023_FREEZE, SEP_2022_EXCHANGE]
     assert listed_ids(client.get("/events/", {"sort": "newest"})) == ids
 
 
-def test_oldest_first(seeded, client):
+def test_oldest_first(shared_demo_content, client):
     ids = listed_ids(client.get("/events/", {"sort": "oldest"}))
 
     assert ids[:2] == [SEP_2022_EXCHANGE, SUMMER_2023_FREEZE]
 
 
-def test_relevance_puts_the_best_match_first_and_newest_overrides_it(seeded, client):
+def test_relevance_puts_the_best_match_first_and_newest_overrides_it(shared_demo_content, client):
     # The September 2022 exchange names Medvedchuk (alias Medvechuk) as a participant; the
     # January 2024 exchange only mentions him in its body text.
     by_relevance = listed_ids(client.get("/events/", {"q": "Medvechuk", "sort": "relevance"}))
@@ -293,7 +295,7 @@ def test_the_draft_event_is_absent_from_the_list_for_editors_too(editor_client, 
     assertNotContains(response, draft_title)
 
 
-def test_the_draft_event_page_is_404_for_anonymous_users(seeded, client):
+def test_the_draft_event_page_is_404_for_anonymous_users(shared_demo_content, client):
     draft = Event.objects.get(public_id=DRAFT_EVENT)
 
     assert client.get(f"/events/{DRAFT_EVENT}/").status_code == 404
@@ -307,27 +309,27 @@ def test_an_editor_previews_the_draft_event_with_a_not_public_banner(editor_clie
     assertContains(response, "Preview for editors: this record is “Draft” and is not public.")
 
 
-def test_a_published_event_page_has_no_preview_banner(editor_client, seeded):
+def test_a_published_event_page_has_no_preview_banner(editor_client, shared_demo_content):
     response = editor_client.get(f"/events/{JAN_2024_EXCHANGE}/")
 
     assertNotContains(response, "Preview for editors")
 
 
-def test_an_unknown_identifier_is_404(seeded, client):
+def test_an_unknown_identifier_is_404(shared_demo_content, client):
     assert client.get("/events/zzzzzzzz/").status_code == 404
 
 
 # --- Event page ----------------------------------------------------------------------------------
 
 
-def test_a_slug_url_redirects_permanently_to_the_permalink(seeded, client):
+def test_a_slug_url_redirects_permanently_to_the_permalink(shared_demo_content, client):
     response = client.get("/events/russia-ukraine-pow-exchange-2024-01-03/")
 
     assert response.status_code == 301
     assert response["Location"] == f"/events/{JAN_2024_EXCHANGE}/"
 
 
-def test_people_returned_to_ukraine_show_four_attributed_claims_best_estimate_first(seeded, client):
+def test_people_returned_to_ukraine_show_four_attributed_claims_best_estimate_first(shared_demo_content, client):
     section = measure_section(client.get(f"/events/{JAN_2024_EXCHANGE}/"), "people-returned-to-ukraine")
 
     claims = re.findall(r'<span class="claim-value">([^<]+)</span>.*?<a href="/actors/([^/]+)/"', section, re.S)
@@ -341,7 +343,7 @@ def test_people_returned_to_ukraine_show_four_attributed_claims_best_estimate_fi
     assert section.count("best estimate") == 1
 
 
-def test_people_returned_to_ukraine_are_marked_disputed_with_the_range(seeded, client):
+def test_people_returned_to_ukraine_are_marked_disputed_with_the_range(shared_demo_content, client):
     section = measure_section(client.get(f"/events/{JAN_2024_EXCHANGE}/"), "people-returned-to-ukraine")
     text = visible_text(section)
 
@@ -351,13 +353,13 @@ def test_people_returned_to_ukraine_are_marked_disputed_with_the_range(seeded, c
     assert text.startswith("People returned to Ukraine 230 disputed")
 
 
-def test_the_best_estimate_gives_its_reason(seeded, client):
+def test_the_best_estimate_gives_its_reason(shared_demo_content, client):
     section = measure_section(client.get(f"/events/{JAN_2024_EXCHANGE}/"), "people-returned-to-ukraine")
 
     assert "A later clarification of the President’s “over 200”" in section
 
 
-def test_people_returned_to_russia_are_248_according_to_the_russian_mod(seeded, client):
+def test_people_returned_to_russia_are_248_according_to_the_russian_mod(shared_demo_content, client):
     section = measure_section(client.get(f"/events/{JAN_2024_EXCHANGE}/"), "people-returned-to-russia")
     text = visible_text(section)
 
@@ -366,7 +368,7 @@ def test_people_returned_to_russia_are_248_according_to_the_russian_mod(seeded, 
     assert "disputed" not in text
 
 
-def test_the_sequence_number_is_the_49th_counted_by_lubinets(seeded, client):
+def test_the_sequence_number_is_the_49th_counted_by_lubinets(shared_demo_content, client):
     text = visible_text(measure_section(client.get(f"/events/{JAN_2024_EXCHANGE}/"), "exchange-sequence-number"))
 
     assert "Exchange sequence number 49" in text
@@ -374,7 +376,7 @@ def test_the_sequence_number_is_the_49th_counted_by_lubinets(seeded, client):
     assert "49th POW exchange" in text
 
 
-def test_the_uae_is_shown_as_mediator(seeded, client):
+def test_the_uae_is_shown_as_mediator(shared_demo_content, client):
     response = client.get(f"/events/{JAN_2024_EXCHANGE}/")
 
     assertContains(
@@ -382,7 +384,7 @@ def test_the_uae_is_shown_as_mediator(seeded, client):
     )
 
 
-def test_sources_are_listed_with_their_reliability_grade(seeded, client):
+def test_sources_are_listed_with_their_reliability_grade(shared_demo_content, client):
     response = client.get(f"/events/{JAN_2024_EXCHANGE}/")
     html = response.content.decode()
     sources = html[html.index('id="sources-heading"') :]
@@ -393,7 +395,7 @@ def test_sources_are_listed_with_their_reliability_grade(seeded, client):
     assert '<abbr class="grade grade-F" title="F: reliability cannot be judged">reliability F</abbr>' in sources
 
 
-def test_how_to_cite_gives_the_permalink(seeded, client):
+def test_how_to_cite_gives_the_permalink(shared_demo_content, client):
     response = client.get(f"/events/{JAN_2024_EXCHANGE}/")
     html = response.content.decode()
     start = html.index('<h2 id="cite-heading">')
@@ -404,21 +406,21 @@ def test_how_to_cite_gives_the_permalink(seeded, client):
     assertContains(response, f'<link rel="canonical" href="http://testserver/events/{JAN_2024_EXCHANGE}/">')
 
 
-def test_the_september_2022_exchange_is_dated_to_the_month_only(seeded, client):
+def test_the_september_2022_exchange_is_dated_to_the_month_only(shared_demo_content, client):
     response = client.get(f"/events/{SEP_2022_EXCHANGE}/")
 
     assertContains(response, '<time datetime="2022-09-01">September 2022</time>')
     assertNotContains(response, "1 September 2022")
 
 
-def test_an_event_page_lists_allegations_with_their_provisions(seeded, client):
+def test_an_event_page_lists_allegations_with_their_provisions(shared_demo_content, client):
     response = client.get(f"/events/{POWS_AS_SHIELDS}/")
 
     assertContains(response, '<a href="/ihl/gc3-art-23/">Geneva Convention III, Article 23: Security of prisoners</a>')
     assertContains(response, '<a href="/ihl/cihl-rule-97/">Customary IHL, Rule 97: Human shields</a>')
 
 
-def test_a_corrected_figure_shows_at_once(seeded, client):
+def test_a_corrected_figure_shows_at_once(shared_demo_content, client):
     client.get(f"/events/{JAN_2024_EXCHANGE}/")  # a reader has seen (and the cache holds) the page
     figure = Figure.objects.get(event__public_id=JAN_2024_EXCHANGE, value=248)
     figure.value = 250
@@ -439,7 +441,7 @@ def exchange_row(response, public_id):
     return visible_text(html[start : html.index("</tr>", start)])
 
 
-def test_the_tracker_shows_both_exchanges_in_date_order(seeded, client):
+def test_the_tracker_shows_both_exchanges_in_date_order(shared_demo_content, client):
     response = client.get("/pow-exchanges/")
     html = response.content.decode()
 
@@ -447,7 +449,7 @@ def test_the_tracker_shows_both_exchanges_in_date_order(seeded, client):
     assert html.index(f"/events/{SEP_2022_EXCHANGE}/") < html.index(f"/events/{JAN_2024_EXCHANGE}/")
 
 
-def test_the_tracker_row_of_january_2024(seeded, client):
+def test_the_tracker_row_of_january_2024(shared_demo_content, client):
     row = exchange_row(client.get("/pow-exchanges/"), JAN_2024_EXCHANGE)
 
     # Columns: date, exchange, returned to Russia, returned to Ukraine, sequence number, mediators.
@@ -455,14 +457,14 @@ def test_the_tracker_row_of_january_2024(seeded, client):
     assert "248 230 disputed 173–230 49 (count by Dmytro Lubinets) United Arab Emirates" in row
 
 
-def test_the_tracker_row_of_september_2022(seeded, client):
+def test_the_tracker_row_of_september_2022(shared_demo_content, client):
     row = exchange_row(client.get("/pow-exchanges/"), SEP_2022_EXCHANGE)
 
     assert row.startswith("September 2022")
     assert "55 215 not known none recorded" in row
 
 
-def test_the_tracker_links_the_mediator_and_draws_an_accessible_chart(seeded, client):
+def test_the_tracker_links_the_mediator_and_draws_an_accessible_chart(shared_demo_content, client):
     response = client.get("/pow-exchanges/")
 
     assertContains(response, '<a href="/actors/united-arab-emirates/">United Arab Emirates</a>')

@@ -22,7 +22,7 @@ SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
         "/feeds/actors/dmytro-lubinets/",
     ],
 )
-def test_every_feed_parses_without_a_bozo_error(client, demo, url):
+def test_every_feed_parses_without_a_bozo_error(client, demo_content, url):
     parsed = feedparser.parse(client.get(url).content)
 
     assert not parsed.bozo, parsed.get("bozo_exception")
@@ -30,19 +30,19 @@ def test_every_feed_parses_without_a_bozo_error(client, demo, url):
     assert parsed.entries
 
 
-def test_a_filtered_feed_has_the_filtered_events_only(client, demo):
+def test_a_filtered_feed_has_the_filtered_events_only(client, demo_content):
     parsed = feedparser.parse(client.get("/feeds/events/?country=UA&type=prisoner-exchange").content)
 
     assert sorted(entry.id for entry in parsed.entries) == sorted([JAN_2024_EXCHANGE, SEP_2022_EXCHANGE])
 
 
-def test_an_actor_feed_lists_the_events_they_took_part_in(client, demo):
+def test_an_actor_feed_lists_the_events_they_took_part_in(client, demo_content):
     parsed = feedparser.parse(client.get("/feeds/actors/viktor-medvedchuk/").content)
 
     assert [entry.id for entry in parsed.entries] == [SEP_2022_EXCHANGE]
 
 
-def test_feeds_never_carry_drafts(client, demo):
+def test_feeds_never_carry_drafts(client, demo_content):
     parsed = feedparser.parse(client.get("/feeds/events/").content)
 
     assert DRAFT_EVENT not in {entry.id for entry in parsed.entries}
@@ -62,7 +62,7 @@ def sitemap_locations(client):
     return locations
 
 
-def test_sitemap_lists_published_pages_and_no_draft(client, demo):
+def test_sitemap_lists_published_pages_and_no_draft(client, demo_content):
     locations = sitemap_locations(client)
 
     assert any(loc.endswith(f"/events/{JAN_2024_EXCHANGE}/") for loc in locations)
@@ -88,7 +88,7 @@ def json_ld(html):
     return [json.loads(block) for block in blocks]
 
 
-def test_event_page_describes_itself_for_search_engines(client, demo):
+def test_event_page_describes_itself_for_search_engines(client, demo_content):
     html = client.get(f"/events/{SEP_2022_EXCHANGE}/").content.decode()
     (data,) = json_ld(html)
 
@@ -98,7 +98,7 @@ def test_event_page_describes_itself_for_search_engines(client, demo):
     assert '<meta name="twitter:card" content="summary">' in html
 
 
-def test_brief_organisation_and_list_pages_carry_their_types(client, demo):
+def test_brief_organisation_and_list_pages_carry_their_types(client, demo_content):
     brief = json_ld(client.get("/briefs/isw-russia-ukraine-biggest-pow-exchange/").content.decode())[0]
     organization = json_ld(client.get("/organizations/wilson-center/").content.decode())[0]
     dataset = json_ld(client.get("/events/?country=UA").content.decode())[0]

@@ -23,7 +23,7 @@ def timeline(response):
     return html[start : html.index("</section>", start)]
 
 
-def test_an_actor_profile_shows_aliases_and_the_events_they_took_part_in_with_roles(seeded, client):
+def test_an_actor_profile_shows_aliases_and_the_events_they_took_part_in_with_roles(shared_demo_content, client):
     response = client.get("/actors/viktor-medvedchuk/")
     events = visible_text(timeline(response))
 
@@ -34,7 +34,7 @@ def test_an_actor_profile_shows_aliases_and_the_events_they_took_part_in_with_ro
     assertContains(response, 'href="/events/?actor=viktor-medvedchuk"')
 
 
-def test_the_timeline_is_grouped_by_year_newest_first(seeded, client):
+def test_the_timeline_is_grouped_by_year_newest_first(shared_demo_content, client):
     section = timeline(client.get("/actors/russia/"))
 
     assert re.findall(r"<h3>(\d{4})</h3>", section) == ["2024", "2023", "2022"]
@@ -45,13 +45,13 @@ def test_the_timeline_is_grouped_by_year_newest_first(seeded, client):
     assert "Implemented the freeze." in years[1]
 
 
-def test_the_timeline_shows_each_role_of_the_actor(seeded, client):
+def test_the_timeline_shows_each_role_of_the_actor(shared_demo_content, client):
     events = visible_text(timeline(client.get("/actors/russian-ministry-of-defense/")))
 
     assert "3 January 2024 Russia and Ukraine hold the largest POW exchange of the war to date Announcer" in events
 
 
-def test_the_timeline_leaves_out_draft_events(seeded, client):
+def test_the_timeline_leaves_out_draft_events(shared_demo_content, client):
     draft = Event.objects.get(public_id=DRAFT_EVENT)  # the Russian MoD is a party to it
 
     response = client.get("/actors/russian-ministry-of-defense/")
@@ -60,25 +60,25 @@ def test_the_timeline_leaves_out_draft_events(seeded, client):
     assertNotContains(response, f"/events/{DRAFT_EVENT}/")
 
 
-def test_an_actor_with_only_draft_events_has_an_empty_timeline(seeded, client):
+def test_an_actor_with_only_draft_events_has_an_empty_timeline(shared_demo_content, client):
     response = client.get("/actors/russian-milbloggers/")
 
     assertContains(response, "No published event records this participant yet.")
     assertNotContains(response, "<h3>2024</h3>", html=True)
 
 
-def test_an_actor_profile_links_its_affiliations(seeded, client):
+def test_an_actor_profile_links_its_affiliations(shared_demo_content, client):
     response = client.get("/actors/rosgvardia/")
 
     assertContains(response, '<dt>Affiliated to</dt><dd><a href="/actors/russia/">Russia</a></dd>')
     assertContains(response, '<a href="/actors/vostok-battalion/">“Vostok” Battalion</a>')
 
 
-def test_an_unknown_actor_is_404(seeded, client):
+def test_an_unknown_actor_is_404(shared_demo_content, client):
     assert client.get("/actors/nobody/").status_code == 404
 
 
-def test_an_organisation_profile_lists_its_sources_with_grades_and_its_briefs(seeded, client):
+def test_an_organisation_profile_lists_its_sources_with_grades_and_its_briefs(shared_demo_content, client):
     response = client.get("/organizations/institute-for-the-study-of-war/")
 
     assertContains(response, '<h1 id="organization-name">Institute for the Study of War (ISW)</h1>', html=True)
@@ -87,7 +87,7 @@ def test_an_organisation_profile_lists_its_sources_with_grades_and_its_briefs(se
     assertContains(response, '<a href="/briefs/isw-russia-ukraine-biggest-pow-exchange/">')
 
 
-def test_an_organisation_profile_leaves_out_draft_briefs(seeded, client):
+def test_an_organisation_profile_leaves_out_draft_briefs(shared_demo_content, client):
     isw = Organization.objects.get(slug="institute-for-the-study-of-war")
     factories.BriefFactory(organization=isw, title="An ISW brief still in draft")
 
@@ -96,7 +96,7 @@ def test_an_organisation_profile_leaves_out_draft_briefs(seeded, client):
     assertNotContains(response, "An ISW brief still in draft")
 
 
-def test_an_organisation_profile_shows_its_events_and_parent(seeded, client):
+def test_an_organisation_profile_shows_its_events_and_parent(shared_demo_content, client):
     response = client.get("/organizations/nato-ukraine-council/")
     events = visible_text(timeline(response))
 
@@ -106,7 +106,7 @@ def test_an_organisation_profile_shows_its_events_and_parent(seeded, client):
     assertContains(response, 'href="/events/?organization=nato-ukraine-council"')
 
 
-def test_an_organisation_timeline_leaves_out_draft_events(seeded, client):
+def test_an_organisation_timeline_leaves_out_draft_events(shared_demo_content, client):
     nato = Organization.objects.get(slug="nato")
     draft = factories.SingleSaveEventFactory(title="A NATO event still in draft")
     factories.ParticipationFactory(event=draft, actor=None, organization=nato)
@@ -117,11 +117,13 @@ def test_an_organisation_timeline_leaves_out_draft_events(seeded, client):
     assertContains(response, "NATO member states continue initiatives")
 
 
-def test_an_unknown_organisation_is_404(seeded, client):
+def test_an_unknown_organisation_is_404(shared_demo_content, client):
     assert client.get("/organizations/nobody/").status_code == 404
 
 
-def test_an_organisation_profile_lists_a_source_only_once_published_content_cites_it(seeded, client, reviewer):
+def test_an_organisation_profile_lists_a_source_only_once_published_content_cites_it(
+    shared_demo_content, client, reviewer
+):
     from knowledgebase.core.services import publishable_publish
 
     isw = Organization.objects.get(slug="institute-for-the-study-of-war")
@@ -137,7 +139,7 @@ def test_an_organisation_profile_lists_a_source_only_once_published_content_cite
 
 
 @pytest.mark.parametrize("use", ["figure", "allegation", "statistic", "brief"])
-def test_an_organisation_profile_lists_sources_that_published_content_uses(seeded, client, use):
+def test_an_organisation_profile_lists_sources_that_published_content_uses(shared_demo_content, client, use):
     publisher = factories.OrganizationFactory()
     source = factories.SourceFactory(publisher=publisher, title="The used source")
     unused = factories.SourceFactory(publisher=publisher, title="An unused source")

@@ -15,7 +15,7 @@ ON_POSTGRESQL = "postgres" in settings.DATABASES["default"]["ENGINE"]
 
 
 @pytest.fixture
-def draft_title(seeded):
+def draft_title(shared_demo_content):
     return Event.objects.get(public_id=DRAFT_EVENT).title
 
 
@@ -37,7 +37,7 @@ def results(response):
 # --- Home ----------------------------------------------------------------------------------------
 
 
-def test_home_has_a_search_box(seeded, client):
+def test_home_has_a_search_box(shared_demo_content, client):
     response = client.get("/")
 
     assertContains(response, '<form action="/search/" method="get" role="search" class="big-search">')
@@ -45,7 +45,7 @@ def test_home_has_a_search_box(seeded, client):
     assertContains(response, '<label for="home-search">')
 
 
-def test_home_lists_the_six_latest_published_events(seeded, client, draft_title):
+def test_home_lists_the_six_latest_published_events(shared_demo_content, client, draft_title):
     latest = section(client.get("/"), "latest-heading")
 
     ids = re.findall(r'class="event-title"><a href="/events/([0-9a-z]+)/"', latest)
@@ -55,7 +55,7 @@ def test_home_lists_the_six_latest_published_events(seeded, client, draft_title)
     assert draft_title not in latest
 
 
-def test_home_shows_a_newly_published_event_first(seeded, client):
+def test_home_shows_a_newly_published_event_first(shared_demo_content, client):
     event = factories.SingleSaveEventFactory(published=True, title="Newest test event", start_date="2024-02-01")
 
     latest = section(client.get("/"), "latest-heading")
@@ -63,20 +63,20 @@ def test_home_shows_a_newly_published_event_first(seeded, client):
     assert re.findall(r'class="event-title"><a href="/events/([0-9a-z]+)/"', latest)[0] == event.public_id
 
 
-def test_home_features_both_seed_briefs(seeded, client):
+def test_home_features_both_seed_briefs(shared_demo_content, client):
     featured = section(client.get("/"), "briefs-heading")
 
     assert '<a href="/briefs/isw-russia-ukraine-biggest-pow-exchange/">' in featured
     assert '<a href="/briefs/wilson-center-forced-displacement/">Forced displacement</a>' in featured
 
 
-def test_home_leaves_out_a_featured_draft_brief(seeded, client):
+def test_home_leaves_out_a_featured_draft_brief(shared_demo_content, client):
     factories.BriefFactory(title="A featured draft brief", is_featured=True, published_date="2030-01-01")
 
     assertNotContains(client.get("/"), "A featured draft brief")
 
 
-def test_home_headline_figures_carry_claimant_source_and_dispute(seeded, client):
+def test_home_headline_figures_carry_claimant_source_and_dispute(shared_demo_content, client):
     headlines = visible_text(section(client.get("/"), "headline-heading"))
 
     assert (
@@ -87,7 +87,7 @@ def test_home_headline_figures_carry_claimant_source_and_dispute(seeded, client)
     assert "248 People returned to Russia 3 January 2024 · according to Russian Ministry of Defense" in headlines
 
 
-def test_home_headline_statistics_say_as_of_and_who_claims_them(seeded, client):
+def test_home_headline_statistics_say_as_of_and_who_claims_them(shared_demo_content, client):
     headlines = visible_text(section(client.get("/"), "headline-heading"))
 
     assert (
@@ -97,7 +97,7 @@ def test_home_headline_statistics_say_as_of_and_who_claims_them(seeded, client):
     assert "10,000,000 per year Yearly growth in the number of forcibly displaced people" in headlines
 
 
-def test_home_headline_figures_link_to_all_claims(seeded, client):
+def test_home_headline_figures_link_to_all_claims(shared_demo_content, client):
     response = client.get("/")
 
     assertContains(response, f'<a href="/events/{JAN_2024_EXCHANGE}/">All claims', count=2)
@@ -107,7 +107,7 @@ def test_home_headline_figures_link_to_all_claims(seeded, client):
 
 
 @pytest.mark.parametrize("query", ["Medvechuk", "Medvedchuk", "medvechuk"])
-def test_a_search_for_medvedchuk_puts_him_and_the_september_2022_exchange_first(seeded, client, query):
+def test_a_search_for_medvedchuk_puts_him_and_the_september_2022_exchange_first(shared_demo_content, client, query):
     response = client.get("/search/", {"q": query})
 
     assert results(response)[:2] == [
@@ -116,7 +116,7 @@ def test_a_search_for_medvedchuk_puts_him_and_the_september_2022_exchange_first(
     ]
 
 
-def test_a_search_for_prisoner_exchange_finds_both_exchanges(seeded, client):
+def test_a_search_for_prisoner_exchange_finds_both_exchanges(shared_demo_content, client):
     found = [url for _kind, url in results(client.get("/search/", {"q": "prisoner exchange"}))]
 
     assert f"/events/{JAN_2024_EXCHANGE}/" in found
@@ -124,27 +124,27 @@ def test_a_search_for_prisoner_exchange_finds_both_exchanges(seeded, client):
     assert f"/events/{SUMMER_2023_FREEZE}/" in found  # "POW exchanges"
 
 
-def test_a_search_for_zelenskyy_finds_volodymyr_zelensky_first(seeded, client):
+def test_a_search_for_zelenskyy_finds_volodymyr_zelensky_first(shared_demo_content, client):
     response = client.get("/search/", {"q": "Zelenskyy"})
 
     assert results(response)[0] == ("Actor", "/actors/volodymyr-zelensky/")
     assert "Official · President of Ukraine · also Zelenskyy" in visible_text(response.content.decode())
 
 
-def test_a_misspelt_name_is_found_by_similarity(seeded, client):
+def test_a_misspelt_name_is_found_by_similarity(shared_demo_content, client):
     response = client.get("/search/", {"q": "Zelenskiy"})
 
     assert ("Actor", "/actors/volodymyr-zelensky/") in results(response)
 
 
-def test_search_finds_organisations_by_acronym_and_briefs_by_text(seeded, client):
+def test_search_finds_organisations_by_acronym_and_briefs_by_text(shared_demo_content, client):
     found = results(client.get("/search/", {"q": "ISW"}))
 
     assert ("Organisation", "/organizations/institute-for-the-study-of-war/") in found
     assert ("Brief", "/briefs/isw-russia-ukraine-biggest-pow-exchange/") in found
 
 
-def test_search_never_shows_drafts(seeded, client, draft_title):
+def test_search_never_shows_drafts(shared_demo_content, client, draft_title):
     factories.BriefFactory(title="Milbloggers draft brief", standfirst="About milbloggers.")
 
     response = client.get("/search/", {"q": "milbloggers"})
@@ -155,7 +155,7 @@ def test_search_never_shows_drafts(seeded, client, draft_title):
     assertNotContains(response, "Milbloggers draft brief")
 
 
-def test_an_empty_search_answers_200_with_an_invitation(seeded, client):
+def test_an_empty_search_answers_200_with_an_invitation(shared_demo_content, client):
     response = client.get("/search/", {"q": "   "})
 
     assert response.status_code == 200
@@ -163,11 +163,11 @@ def test_an_empty_search_answers_200_with_an_invitation(seeded, client):
     assertContains(response, "Type a name, a place or a subject.")
 
 
-def test_a_search_page_without_a_query_answers_200(seeded, client):
+def test_a_search_page_without_a_query_answers_200(shared_demo_content, client):
     assertContains(client.get("/search/"), "Type a name, a place or a subject.")
 
 
-def test_a_5000_character_search_answers_200_calmly(seeded, client):
+def test_a_5000_character_search_answers_200_calmly(shared_demo_content, client):
     response = client.get("/search/", {"q": "Medvechuk " + "x" * 4990})
 
     assert response.status_code == 200
@@ -175,14 +175,14 @@ def test_a_5000_character_search_answers_200_calmly(seeded, client):
     assertContains(response, 'value="Medvechuk xxx')
 
 
-def test_a_search_of_a_thousand_words_answers_200_with_results(seeded, client):
+def test_a_search_of_a_thousand_words_answers_200_with_results(shared_demo_content, client):
     response = client.get("/search/", {"q": "exchange " * 600})
 
     assert response.status_code == 200
     assert ("Event", f"/events/{JAN_2024_EXCHANGE}/") in results(response)
 
 
-def test_a_search_with_markup_is_shown_escaped(seeded, client):
+def test_a_search_with_markup_is_shown_escaped(shared_demo_content, client):
     response = client.get("/search/", {"q": "<b>exchange</b>"})
 
     assert response.status_code == 200
@@ -191,14 +191,14 @@ def test_a_search_with_markup_is_shown_escaped(seeded, client):
 
 
 @pytest.mark.parametrize("query", ["“", "!!!", "😀"])
-def test_a_search_without_letters_or_digits_answers_calmly(seeded, client, query):
+def test_a_search_without_letters_or_digits_answers_calmly(shared_demo_content, client, query):
     response = client.get("/search/", {"q": query})
 
     assert response.status_code == 200
     assertContains(response, "0 results")
 
 
-def test_a_search_of_only_a_nul_character_is_an_empty_search(seeded, client):
+def test_a_search_of_only_a_nul_character_is_an_empty_search(shared_demo_content, client):
     """NUL characters are dropped from every query value before a view sees them (PostgreSQL refuses them)."""
     response = client.get("/search/", {"q": "\x00"})
 
@@ -207,7 +207,7 @@ def test_a_search_of_only_a_nul_character_is_an_empty_search(seeded, client):
     assertNotContains(response, "0 results")
 
 
-def test_a_search_with_a_nul_character_answers_calmly(seeded, client):
+def test_a_search_with_a_nul_character_answers_calmly(shared_demo_content, client):
     response = client.get("/search/", {"q": "Medv\x00chuk"})
 
     assert response.status_code == 200

@@ -283,7 +283,7 @@ def _get(client, url, headers):
 
 
 @pytest.mark.parametrize("url", CACHED_URLS)
-def test_every_cached_page_equals_a_fresh_render_for_every_variant(seeded, client, url):
+def test_every_cached_page_equals_a_fresh_render_for_every_variant(shared_demo_content, client, url):
     for headers in VARIANTS.values():
         _get(client, url, headers)
     cached = {name: _get(client, url, headers) for name, headers in VARIANTS.items()}

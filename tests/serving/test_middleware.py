@@ -21,7 +21,7 @@ def test_admin_pages_may_use_inline_styles(admin_client):
     assert "style-src 'self' 'unsafe-inline'" in policy
 
 
-def test_public_templates_have_no_inline_script_or_style(client, demo):
+def test_public_templates_have_no_inline_script_or_style(client, demo_content):
     """Scripts come from files; the only inline <script> elements are JSON-LD data blocks, never run."""
     for url in ["/", "/events/", "/events/74pfk83e/", "/pow-exchanges/", "/displacement/", "/briefs/", "/search/?q=x"]:
         html = client.get(url).content.decode()
@@ -115,7 +115,7 @@ ADMIN_PAGES = [
 ]
 
 
-def test_admin_pages_carry_no_inline_script_for_the_policy_to_block(reviewer_client, demo):
+def test_admin_pages_carry_no_inline_script_for_the_policy_to_block(reviewer_client, demo_content):
     """The admin's CSP allows only script files: an inline script or handler would silently stop working."""
     from knowledgebase.events.models import Event
 

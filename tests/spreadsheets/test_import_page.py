@@ -60,7 +60,7 @@ def import_file(client, upload, fmt="0"):
     return preview, True
 
 
-def test_a_dry_run_shows_what_will_be_created_and_changes_nothing(editor_client, demo):
+def test_a_dry_run_shows_what_will_be_created_and_changes_nothing(editor_client, demo_content):
     preview = editor_client.post(IMPORT_URL, {"import_file": csv_file(GOOD_ROWS), "format": "0", "resource": "0"})
 
     assert preview.status_code == 200
@@ -68,7 +68,7 @@ def test_a_dry_run_shows_what_will_be_created_and_changes_nothing(editor_client,
     assert not DisplacementStatistic.objects.filter(public_id__startswith="ua-").exists()
 
 
-def test_importing_creates_drafts_and_a_second_import_changes_nothing(editor_client, demo):
+def test_importing_creates_drafts_and_a_second_import_changes_nothing(editor_client, demo_content):
     _preview, confirmed = import_file(editor_client, csv_file(GOOD_ROWS))
     imported = DisplacementStatistic.objects.filter(public_id__in=["ua-ref-pl-2024", "ua-idp-2024"])
     snapshot = list(imported.values_list("public_id", "value", "updated_at", "status"))
@@ -82,14 +82,14 @@ def test_importing_creates_drafts_and_a_second_import_changes_nothing(editor_cli
     assert list(imported.values_list("public_id", "value", "updated_at", "status")) == snapshot
 
 
-def test_xlsx_imports_like_csv(reviewer_client, demo):
+def test_xlsx_imports_like_csv(reviewer_client, demo_content):
     _preview, confirmed = import_file(reviewer_client, xlsx_file(GOOD_ROWS), fmt="1")
 
     assert confirmed
     assert DisplacementStatistic.objects.get(public_id="ua-idp-2024").qualifier == "about"
 
 
-def test_a_file_with_one_bad_row_imports_nothing_and_says_which_row_and_why(editor_client, demo):
+def test_a_file_with_one_bad_row_imports_nothing_and_says_which_row_and_why(editor_client, demo_content):
     before = DisplacementStatistic.objects.count()
 
     preview, confirmed = import_file(editor_client, csv_file([*GOOD_ROWS, BAD_ROW]))
@@ -101,14 +101,14 @@ def test_a_file_with_one_bad_row_imports_nothing_and_says_which_row_and_why(edit
     assert preview.context["result"].invalid_rows[0].number == 3
 
 
-def test_a_row_without_public_id_is_refused(editor_client, demo):
+def test_a_row_without_public_id_is_refused(editor_client, demo_content):
     preview, confirmed = import_file(editor_client, csv_file(["," + GOOD_ROWS[0].split(",", 1)[1]]))
 
     assert not confirmed
     assert "public_id" in preview.content.decode()
 
 
-def test_an_editor_cannot_change_a_published_statistic_by_import(editor_client, demo):
+def test_an_editor_cannot_change_a_published_statistic_by_import(editor_client, demo_content):
     published = DisplacementStatistic.objects.get(public_id="qa32x3s6")
     row = (
         "qa32x3s6,Forcibly displaced people worldwide,FDP,mixed,stock,,120000000,about,,,global,,,global,,,,"

@@ -106,7 +106,7 @@ def snapshot(figure_public_id):
 # --- 1. The review gate: the record, its stored parent and its new parent ----------------------------
 
 
-def test_an_editor_cannot_move_a_figure_away_from_a_published_event(editor_client, seeded):
+def test_an_editor_cannot_move_a_figure_away_from_a_published_event(editor_client, shared_demo_content):
     before = snapshot(PUBLISHED_FIGURE)
 
     preview = dry_run(editor_client, FIGURES, csv_upload(FIGURE_HEADER, [figure_row(PUBLISHED_FIGURE, DRAFT_EVENT)]))
@@ -121,7 +121,7 @@ def test_an_editor_cannot_move_a_figure_away_from_a_published_event(editor_clien
 
 
 @pytest.mark.parametrize("event", [DRAFT_EVENT, JAN_2024_EXCHANGE], ids=["moved", "kept"])
-def test_an_editor_cannot_rewrite_a_figure_of_a_published_event(editor_client, seeded, event):
+def test_an_editor_cannot_rewrite_a_figure_of_a_published_event(editor_client, shared_demo_content, event):
     before = snapshot(PUBLISHED_FIGURE)
 
     preview = dry_run(editor_client, FIGURES, csv_upload(FIGURE_HEADER, [figure_row(PUBLISHED_FIGURE, event, 999)]))
@@ -131,7 +131,7 @@ def test_an_editor_cannot_rewrite_a_figure_of_a_published_event(editor_client, s
     assert snapshot(PUBLISHED_FIGURE) == before
 
 
-def test_an_editor_cannot_move_a_figure_away_from_a_retracted_event(editor_client, reviewer, seeded):
+def test_an_editor_cannot_move_a_figure_away_from_a_retracted_event(editor_client, reviewer, shared_demo_content):
     publishable_retract(obj=Event.objects.get(public_id=JAN_2024_EXCHANGE), by=reviewer, note="Duplicate.")
     before = snapshot(PUBLISHED_FIGURE)
 
@@ -142,7 +142,7 @@ def test_an_editor_cannot_move_a_figure_away_from_a_retracted_event(editor_clien
     assert snapshot(PUBLISHED_FIGURE) == before
 
 
-def test_an_editor_cannot_move_a_draft_figure_onto_a_published_event(editor_client, seeded):
+def test_an_editor_cannot_move_a_draft_figure_onto_a_published_event(editor_client, shared_demo_content):
     import_rows(editor_client, FIGURES, csv_upload(FIGURE_HEADER, [figure_row("draft-figure-1", DRAFT_EVENT)]))
 
     preview = dry_run(
@@ -156,7 +156,7 @@ def test_an_editor_cannot_move_a_draft_figure_onto_a_published_event(editor_clie
 
 @pytest.mark.parametrize("published", ["old parent", "new parent"])
 def test_a_confirm_refuses_a_move_when_a_parent_was_published_after_the_dry_run(
-    editor_client, reviewer, seeded, published
+    editor_client, reviewer, shared_demo_content, published
 ):
     other_draft = EventFactory(title="Another draft")
     import_rows(editor_client, FIGURES, csv_upload(FIGURE_HEADER, [figure_row("draft-figure-2", DRAFT_EVENT)]))
@@ -174,7 +174,7 @@ def test_a_confirm_refuses_a_move_when_a_parent_was_published_after_the_dry_run(
     assert snapshot("draft-figure-2") == {"event__public_id": DRAFT_EVENT, "value": 173}
 
 
-def test_an_editor_cannot_change_a_published_event_by_import(editor_client, seeded):
+def test_an_editor_cannot_change_a_published_event_by_import(editor_client, shared_demo_content):
     event = Event.objects.get(public_id=JAN_2024_EXCHANGE)
     row = event_row(JAN_2024_EXCHANGE, title="Rewritten", slug=event.slug)
 
@@ -185,7 +185,7 @@ def test_an_editor_cannot_change_a_published_event_by_import(editor_client, seed
     assert Event.objects.get(public_id=JAN_2024_EXCHANGE).title == event.title
 
 
-def test_a_confirm_refuses_an_event_published_after_the_dry_run(editor_client, reviewer, seeded):
+def test_a_confirm_refuses_an_event_published_after_the_dry_run(editor_client, reviewer, shared_demo_content):
     import_rows(editor_client, EVENTS, csv_upload(EVENT_HEADER, [event_row("draft-event-1")]))
     preview = dry_run(editor_client, EVENTS, csv_upload(EVENT_HEADER, [event_row("draft-event-1", title="Changed")]))
     publishable_publish(obj=Event.objects.get(public_id="draft-event-1"), by=reviewer)
@@ -196,7 +196,7 @@ def test_a_confirm_refuses_an_event_published_after_the_dry_run(editor_client, r
     assert Event.objects.get(public_id="draft-event-1").title == "An event"
 
 
-def test_an_editor_cannot_change_a_retracted_statistic_by_import(editor_client, reviewer, seeded):
+def test_an_editor_cannot_change_a_retracted_statistic_by_import(editor_client, reviewer, shared_demo_content):
     statistic = DisplacementStatistic.objects.get(public_id=PUBLISHED_STATISTIC)
     publishable_retract(obj=statistic, by=reviewer, note="Superseded.")
     row = statistic_row(PUBLISHED_STATISTIC)
@@ -208,7 +208,7 @@ def test_an_editor_cannot_change_a_retracted_statistic_by_import(editor_client, 
     assert DisplacementStatistic.objects.get(public_id=PUBLISHED_STATISTIC).value == statistic.value
 
 
-def test_a_confirm_refuses_a_statistic_published_after_the_dry_run(editor_client, reviewer, seeded):
+def test_a_confirm_refuses_a_statistic_published_after_the_dry_run(editor_client, reviewer, shared_demo_content):
     import_rows(editor_client, STATISTICS, csv_upload(STATISTIC_HEADER, [statistic_row("draft-stat-1")]))
     preview = dry_run(editor_client, STATISTICS, csv_upload(STATISTIC_HEADER, [statistic_row("draft-stat-1", 5)]))
     publishable_publish(obj=DisplacementStatistic.objects.get(public_id="draft-stat-1"), by=reviewer)
@@ -219,7 +219,7 @@ def test_a_confirm_refuses_a_statistic_published_after_the_dry_run(editor_client
     assert DisplacementStatistic.objects.get(public_id="draft-stat-1").value == 1000
 
 
-def test_a_reviewer_may_import_a_correction_and_it_shows_in_the_public_change_log(reviewer_client, seeded):
+def test_a_reviewer_may_import_a_correction_and_it_shows_in_the_public_change_log(reviewer_client, shared_demo_content):
     import_rows(
         reviewer_client, FIGURES, csv_upload(FIGURE_HEADER, [figure_row(PUBLISHED_FIGURE, JAN_2024_EXCHANGE, 180)])
     )
@@ -229,7 +229,9 @@ def test_a_reviewer_may_import_a_correction_and_it_shows_in_the_public_change_lo
     assert "Figure corrected: People returned to Ukraine according to Unnamed Russian sources, from 173 to 180" in text
 
 
-def test_a_figure_a_reviewer_moves_leaves_its_old_events_log_and_joins_the_new_one(reviewer_client, seeded):
+def test_a_figure_a_reviewer_moves_leaves_its_old_events_log_and_joins_the_new_one(
+    reviewer_client, shared_demo_content
+):
     import_rows(reviewer_client, FIGURES, csv_upload(FIGURE_HEADER, [figure_row(PUBLISHED_FIGURE, SEP_2022_EXCHANGE)]))
 
     old = page_text(Client().get(f"/events/{JAN_2024_EXCHANGE}/"))
@@ -240,7 +242,9 @@ def test_a_figure_a_reviewer_moves_leaves_its_old_events_log_and_joins_the_new_o
     assert f"Figure added: {what}" in new
 
 
-def test_an_editor_may_import_the_sites_own_export_of_published_records_and_nothing_changes(editor_client, seeded):
+def test_an_editor_may_import_the_sites_own_export_of_published_records_and_nothing_changes(
+    editor_client, shared_demo_content
+):
     _type, data = export(editor_client, STATISTICS, DisplacementStatisticResource, "0")
 
     preview = dry_run(editor_client, STATISTICS, SimpleUploadedFile("export.csv", data))
@@ -300,7 +304,7 @@ def test_an_editor_may_import_the_sites_own_export_of_published_records_and_noth
     ],
 )
 def test_a_row_the_database_would_refuse_is_explained_in_the_models_words(
-    editor_client, seeded, admin_path, header, rows, message
+    editor_client, shared_demo_content, admin_path, header, rows, message
 ):
     response = dry_run(editor_client, admin_path, csv_upload(header, rows))
 
@@ -345,7 +349,7 @@ def form_errors(response):
 
 
 @override_settings(IMPORT_MAX_BYTES=2_000)
-def test_a_file_over_the_size_limit_is_refused_before_it_is_read(editor_client, seeded):
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(editor_client, shared_demo_content):
     rows = [statistic_row(f"big-{n}") for n in range(20)]
 
     response = dry_run(editor_client, STATISTICS, csv_upload(STATISTIC_HEADER, rows))
@@ -357,7 +361,7 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(editor_client, 
 
 @override_settings(IMPORT_MAX_ROWS=3)
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_a_file_with_more_rows_than_the_limit_is_refused(editor_client, seeded, fmt):
+def test_a_file_with_more_rows_than_the_limit_is_refused(editor_client, shared_demo_content, fmt):
     rows = [statistic_row(f"many-{n}") for n in range(4)]
     if fmt == "csv":
         upload, index = csv_upload(STATISTIC_HEADER, rows), "0"
@@ -371,7 +375,7 @@ def test_a_file_with_more_rows_than_the_limit_is_refused(editor_client, seeded, 
 
 
 @override_settings(IMPORT_MAX_ROWS=3)
-def test_the_row_limit_counts_the_rows_an_xlsx_holds_not_the_size_it_declares(editor_client, seeded):
+def test_the_row_limit_counts_the_rows_an_xlsx_holds_not_the_size_it_declares(editor_client, shared_demo_content):
     rows = [STATISTIC_HEADER.split(","), *[statistic_row(f"many-{n}").split(",") for n in range(4)]]
     data = xlsx_upload(rows).read()
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -404,7 +408,9 @@ def _no_openpyxl(*args, **kwargs):
 
 
 @override_settings(IMPORT_MAX_UNPACKED_BYTES=1_000_000)
-def test_an_xlsx_that_unpacks_over_the_limit_is_refused_before_openpyxl_opens_it(editor_client, seeded, monkeypatch):
+def test_an_xlsx_that_unpacks_over_the_limit_is_refused_before_openpyxl_opens_it(
+    editor_client, shared_demo_content, monkeypatch
+):
     data = xlsx_upload([STATISTIC_HEADER.split(",")]).read()
     noise = random.Random(0).randbytes(1_100_000)  # incompressible: the ratio stays normal
     big = rezipped(data, add=[("xl/media/noise.bin", noise, zipfile.ZIP_DEFLATED)])
@@ -416,7 +422,9 @@ def test_an_xlsx_that_unpacks_over_the_limit_is_refused_before_openpyxl_opens_it
     assert "an import takes at most 976.6\xa0KB unpacked" in form_errors(response)
 
 
-def test_an_xlsx_that_unpacks_out_of_proportion_is_refused_before_openpyxl_opens_it(editor_client, seeded, monkeypatch):
+def test_an_xlsx_that_unpacks_out_of_proportion_is_refused_before_openpyxl_opens_it(
+    editor_client, shared_demo_content, monkeypatch
+):
     data = xlsx_upload([STATISTIC_HEADER.split(","), statistic_row("bomb-1").split(",")]).read()
     filler = b"<row/>" * 2_000_000  # 12 MB that packs into some 12 KB
     bomb = rezipped(data, add=[("xl/media/filler.xml", filler, zipfile.ZIP_DEFLATED)])
@@ -443,7 +451,7 @@ def forget_pending_bumps():
     connection.run_on_commit[:] = [entry for entry in connection.run_on_commit if entry[1] is not _bump_on_commit]
 
 
-def test_a_dry_run_never_touches_the_page_cache(editor_client, seeded):
+def test_a_dry_run_never_touches_the_page_cache(editor_client, shared_demo_content):
     rows = [statistic_row(f"cache-{n}") for n in range(5)]
     content_version()
     forget_pending_bumps()
@@ -453,7 +461,7 @@ def test_a_dry_run_never_touches_the_page_cache(editor_client, seeded):
 
 
 def test_a_committed_import_bumps_the_content_version_exactly_once(
-    editor_client, seeded, django_capture_on_commit_callbacks
+    editor_client, shared_demo_content, django_capture_on_commit_callbacks
 ):
     rows = [statistic_row(f"cache-{n}") for n in range(5)]
     preview = dry_run(editor_client, STATISTICS, csv_upload(STATISTIC_HEADER, rows))
@@ -469,7 +477,7 @@ def test_a_committed_import_bumps_the_content_version_exactly_once(
 
 
 def test_a_failed_confirm_bumps_nothing_and_writes_nothing(
-    editor_client, reviewer, seeded, django_capture_on_commit_callbacks
+    editor_client, reviewer, shared_demo_content, django_capture_on_commit_callbacks
 ):
     rows = [statistic_row("cache-ok"), statistic_row(PUBLISHED_STATISTIC)]
     DisplacementStatistic.objects.filter(public_id=PUBLISHED_STATISTIC).update(status="draft")
@@ -495,7 +503,7 @@ def contradicting_rows(event):
 
 
 def test_derived_fields_are_refreshed_once_after_a_confirmed_import_and_never_by_a_dry_run(
-    editor_client, seeded, monkeypatch
+    editor_client, shared_demo_content, monkeypatch
 ):
     calls = []
     real = events_derived.events_refresh_dispute_flags
@@ -514,7 +522,7 @@ def test_derived_fields_are_refreshed_once_after_a_confirmed_import_and_never_by
     assert draft.has_disputed_figures
 
 
-def test_a_figure_moved_by_import_refreshes_the_event_it_leaves(editor_client, seeded):
+def test_a_figure_moved_by_import_refreshes_the_event_it_leaves(editor_client, shared_demo_content):
     other = EventFactory(title="Another draft")
     import_rows(editor_client, FIGURES, csv_upload(FIGURE_HEADER, contradicting_rows(DRAFT_EVENT)))
     assert Event.objects.get(public_id=DRAFT_EVENT).has_disputed_figures
@@ -528,7 +536,9 @@ def test_a_figure_moved_by_import_refreshes_the_event_it_leaves(editor_client, s
     assert not Event.objects.get(public_id=DRAFT_EVENT).has_disputed_figures
 
 
-def test_an_event_import_refreshes_search_documents_once_after_its_rows(editor_client, seeded, monkeypatch):
+def test_an_event_import_refreshes_search_documents_once_after_its_rows(
+    editor_client, shared_demo_content, monkeypatch
+):
     calls = []
     real = events_derived.events_refresh_search_documents
     monkeypatch.setattr(
@@ -565,7 +575,7 @@ def queries_of_import(client, admin_path, header, rows):
     ids=["figures", "statistics", "events"],
 )
 def test_the_queries_of_an_import_grow_by_a_small_constant_per_row(
-    editor_client, seeded, admin_path, header, row, per_row
+    editor_client, shared_demo_content, admin_path, header, row, per_row
 ):
     twenty = queries_of_import(editor_client, admin_path, header, [row(n) for n in range(20)])
     forty = queries_of_import(editor_client, admin_path, header, [row(n) for n in range(100, 140)])
@@ -573,7 +583,7 @@ def test_the_queries_of_an_import_grow_by_a_small_constant_per_row(
     assert forty - twenty <= 20 * 2 * per_row
 
 
-def test_the_queries_of_an_update_grow_by_a_small_constant_per_row(editor_client, seeded):
+def test_the_queries_of_an_update_grow_by_a_small_constant_per_row(editor_client, shared_demo_content):
     import_rows(
         editor_client, FIGURES, csv_upload(FIGURE_HEADER, [figure_row(f"count-{n}", DRAFT_EVENT, n) for n in range(60)])
     )
@@ -599,7 +609,7 @@ def csv_cells(header, rows, encoding="utf-8", name="rows.csv"):
     return SimpleUploadedFile(name, buffer.getvalue().encode(encoding), content_type="text/csv")
 
 
-def test_a_text_cell_a_spreadsheet_would_run_is_refused_and_its_column_named(editor_client, seeded):
+def test_a_text_cell_a_spreadsheet_would_run_is_refused_and_its_column_named(editor_client, shared_demo_content):
     upload = csv_cells(STATISTIC_HEADER, [statistic_cells("formula-1", title=FORMULA_TITLE)])
 
     preview = dry_run(editor_client, STATISTICS, upload)
@@ -611,7 +621,7 @@ def test_a_text_cell_a_spreadsheet_would_run_is_refused_and_its_column_named(edi
     assert "title begins with \u201c=\u201d, which spreadsheet programs run as a formula" in page_text(preview)
 
 
-def test_an_escaped_formula_is_imported_as_the_text_it_stands_for(editor_client, seeded):
+def test_an_escaped_formula_is_imported_as_the_text_it_stands_for(editor_client, shared_demo_content):
     import_rows(
         editor_client,
         STATISTICS,
@@ -621,7 +631,7 @@ def test_an_escaped_formula_is_imported_as_the_text_it_stands_for(editor_client,
     assert DisplacementStatistic.objects.get(public_id="formula-2").title == FORMULA_TITLE
 
 
-def test_xlsx_formula_cells_are_seen_as_formulas_not_as_their_cached_values(editor_client, seeded):
+def test_xlsx_formula_cells_are_seen_as_formulas_not_as_their_cached_values(editor_client, shared_demo_content):
     cells = statistic_cells("formula-3", title=FORMULA_TITLE)
     cells[STATISTIC_HEADER.split(",").index("value")] = "=1+1"
 
@@ -643,7 +653,7 @@ def export(client, admin_path, resource, fmt):
     return response["Content-Type"], response.content
 
 
-def test_the_csv_export_neutralises_formula_text_and_keeps_numbers(reviewer_client, seeded):
+def test_the_csv_export_neutralises_formula_text_and_keeps_numbers(reviewer_client, shared_demo_content):
     DisplacementStatistic.objects.filter(public_id=PUBLISHED_STATISTIC).update(title=FORMULA_TITLE)
     EventFactory(public_id="south-1", latitude=Decimal("-33.5"), longitude=Decimal("18.4"), title="+1 more")
 
@@ -659,7 +669,9 @@ def test_the_csv_export_neutralises_formula_text_and_keeps_numbers(reviewer_clie
     assert (event["title"], event["latitude"], event["longitude"]) == ("'+1 more", "-33.50000", "18.40000")
 
 
-def test_the_xlsx_export_writes_text_as_text_and_numbers_as_numbers_and_never_a_formula(reviewer_client, seeded):
+def test_the_xlsx_export_writes_text_as_text_and_numbers_as_numbers_and_never_a_formula(
+    reviewer_client, shared_demo_content
+):
     DisplacementStatistic.objects.filter(public_id=PUBLISHED_STATISTIC).update(title=FORMULA_TITLE)
 
     _type, data = export(reviewer_client, STATISTICS, DisplacementStatisticResource, "1")
@@ -679,7 +691,7 @@ def test_the_xlsx_export_writes_text_as_text_and_numbers_as_numbers_and_never_a_
     [(STATISTICS, DisplacementStatisticResource), (EVENTS, EventResource), (FIGURES, FigureResource)],
     ids=["statistics", "events", "figures"],
 )
-def test_the_sites_own_export_imports_unchanged(reviewer_client, seeded, admin_path, resource, fmt):
+def test_the_sites_own_export_imports_unchanged(reviewer_client, shared_demo_content, admin_path, resource, fmt):
     DisplacementStatistic.objects.filter(public_id=PUBLISHED_STATISTIC).update(title=FORMULA_TITLE, excerpt="'-x")
     EventFactory(
         public_id="south-2", latitude=Decimal("-33.5"), longitude=Decimal("18.4"), title="=1+1", countries=["UA"]
@@ -721,7 +733,7 @@ def assert_no_traceback(response):
     ],
 )
 def test_a_malformed_file_gets_a_clear_message_and_never_a_traceback(
-    editor_client, seeded, name, content, fmt, message
+    editor_client, shared_demo_content, name, content, fmt, message
 ):
     response = dry_run(editor_client, STATISTICS, SimpleUploadedFile(name, content), fmt)
 
@@ -735,7 +747,7 @@ def test_a_malformed_file_gets_a_clear_message_and_never_a_traceback(
     [{"import_file_name": "../../etc/passwd"}, {"format": "9"}, {"format": "csv"}, {"encoding": "rot13"}],
     ids=["file name", "format index", "format name", "encoding"],
 )
-def test_a_forged_or_stale_confirm_gets_a_message_and_imports_nothing(editor_client, seeded, forged):
+def test_a_forged_or_stale_confirm_gets_a_message_and_imports_nothing(editor_client, shared_demo_content, forged):
     preview = dry_run(editor_client, STATISTICS, csv_upload(STATISTIC_HEADER, [statistic_row("forged-1")]))
     form = preview.context["confirm_form"]
 
@@ -747,7 +759,7 @@ def test_a_forged_or_stale_confirm_gets_a_message_and_imports_nothing(editor_cli
     assert not DisplacementStatistic.objects.filter(public_id="forged-1").exists()
 
 
-def test_a_truncated_xlsx_gets_a_clear_message(editor_client, seeded):
+def test_a_truncated_xlsx_gets_a_clear_message(editor_client, shared_demo_content):
     data = xlsx_upload([STATISTIC_HEADER.split(","), statistic_cells("cut-1")]).read()
 
     response = dry_run(editor_client, STATISTICS, SimpleUploadedFile("cut.xlsx", data[: len(data) // 2]), "1")
@@ -756,7 +768,7 @@ def test_a_truncated_xlsx_gets_a_clear_message(editor_client, seeded):
     assert_no_traceback(response)
 
 
-def test_a_windows_1252_file_is_detected_and_the_preview_says_so(editor_client, seeded):
+def test_a_windows_1252_file_is_detected_and_the_preview_says_so(editor_client, shared_demo_content):
     title = "Zaporizhzhia \u2013 caf\u00e9"
     upload = csv_cells(STATISTIC_HEADER, [statistic_cells("cp1252-1", title=title)], encoding="cp1252")
 
@@ -767,7 +779,7 @@ def test_a_windows_1252_file_is_detected_and_the_preview_says_so(editor_client, 
     assert DisplacementStatistic.objects.get(public_id="cp1252-1").title == title
 
 
-def test_a_latin_1_file_imports_as_windows_1252(editor_client, seeded):
+def test_a_latin_1_file_imports_as_windows_1252(editor_client, shared_demo_content):
     title = "Caf\u00e9 de la gare, \u00c5land"
     import_rows(
         editor_client,
@@ -778,7 +790,7 @@ def test_a_latin_1_file_imports_as_windows_1252(editor_client, seeded):
     assert DisplacementStatistic.objects.get(public_id="latin1-1").title == title
 
 
-def test_a_windows_1251_file_imports_when_the_editor_chooses_its_encoding(editor_client, seeded):
+def test_a_windows_1251_file_imports_when_the_editor_chooses_its_encoding(editor_client, shared_demo_content):
     title = "\u0417\u0430\u043f\u043e\u0440\u0456\u0436\u0436\u044f"  # Запоріжжя
     upload = csv_cells(STATISTIC_HEADER, [statistic_cells("cp1251-1", title=title)], encoding="cp1251")
 
@@ -789,7 +801,7 @@ def test_a_windows_1251_file_imports_when_the_editor_chooses_its_encoding(editor
     assert DisplacementStatistic.objects.get(public_id="cp1251-1").title == title
 
 
-def test_a_utf8_file_with_a_byte_order_mark_imports(editor_client, seeded):
+def test_a_utf8_file_with_a_byte_order_mark_imports(editor_client, shared_demo_content):
     title = "\u0417\u0430\u043f\u043e\u0440\u0456\u0436\u0436\u044f \u2013 caf\u00e9"
     upload = csv_cells(STATISTIC_HEADER, [statistic_cells("bom-1", title=title)], encoding="utf-8-sig")
 
@@ -800,7 +812,7 @@ def test_a_utf8_file_with_a_byte_order_mark_imports(editor_client, seeded):
     assert DisplacementStatistic.objects.get(public_id="bom-1").title == title
 
 
-def test_a_file_that_is_not_in_the_chosen_encoding_gets_a_clear_message(editor_client, seeded):
+def test_a_file_that_is_not_in_the_chosen_encoding_gets_a_clear_message(editor_client, shared_demo_content):
     upload = csv_cells(STATISTIC_HEADER, [statistic_cells("cp1252-2", title="caf\u00e9")], encoding="cp1252")
 
     response = dry_run(editor_client, STATISTICS, upload, encoding="utf-8-sig")

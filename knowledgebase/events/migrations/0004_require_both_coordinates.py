@@ -5,7 +5,6 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0003_create_workflow_groups"),
         ("events", "0003_add_revision_history"),
         ("sources", "0002_use_https_url_fields"),
     ]

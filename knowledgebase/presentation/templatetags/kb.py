@@ -63,7 +63,7 @@ def date_range(start, end, precision="day"):
 
 
 register.filter("number", number)
-register.filter("claimed_value", stated_value)
+register.filter("stated_value", stated_value)
 
 
 @register.filter
