@@ -54,7 +54,6 @@ class BriefAdmin(HistoryAdmin, PublishableAdmin):
 
 @admin.register(Takeaway)
 class TakeawayAdmin(ChildOfPublishableAdmin):
-    parent_path = "brief"
     list_display = ["brief", "position", "text", "event"]
     list_select_related = ["brief", "event"]
     search_fields = ["text", "brief__title"]
@@ -63,7 +62,6 @@ class TakeawayAdmin(ChildOfPublishableAdmin):
 
 @admin.register(Recommendation)
 class RecommendationAdmin(ChildOfPublishableAdmin):
-    parent_path = "brief"
     list_display = ["brief", "position", "audience", "text"]
     list_filter = ["audience"]
     list_select_related = ["brief"]

@@ -86,6 +86,10 @@ class TakeawayManager(models.Manager):
 class Takeaway(models.Model):
     """One key takeaway of a brief, in order, optionally linked to the event it reports."""
 
+    #: The publishable record this row belongs to (core.models.publishable_of): the review gate's
+    #: concern when the row is written.
+    publication_parent = "brief"
+
     brief = models.ForeignKey(Brief, verbose_name=_("brief"), on_delete=models.CASCADE, related_name="takeaways")
     position = models.PositiveSmallIntegerField(_("position"))
     text = models.TextField(_("text"))
@@ -131,6 +135,10 @@ class RecommendationManager(models.Manager):
 
 class Recommendation(models.Model):
     """What a brief asks of an audience: governments, organisations, individuals."""
+
+    #: The publishable record this row belongs to (core.models.publishable_of): the review gate's
+    #: concern when the row is written.
+    publication_parent = "brief"
 
     brief = models.ForeignKey(Brief, verbose_name=_("brief"), on_delete=models.CASCADE, related_name="recommendations")
     position = models.PositiveSmallIntegerField(_("position"))

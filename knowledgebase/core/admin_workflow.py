@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from knowledgebase.core import derived
-from knowledgebase.core.models import PUBLIC_STATUSES, PublicationStatus
+from knowledgebase.core.models import PUBLIC_STATUSES, PublicationStatus, publishable_of
 from knowledgebase.core.services import (
     ERROR_NO_RETRACTION_NOTE,
     ERROR_NOT_REVIEWER,
@@ -32,12 +32,6 @@ from knowledgebase.core.services import (
     record_save,
     transition_allowed,
 )
-
-
-def resolve_path(obj, path):
-    for attribute in path.split("__"):
-        obj = getattr(obj, attribute, None) if obj is not None else None
-    return obj
 
 
 def locked_for(user, publishable):
@@ -87,9 +81,10 @@ class ServiceAdmin(admin.ModelAdmin):
         rows = formset.save(commit=False)
         for obj in formset.deleted_objects:
             record_delete(obj=obj, by=request.user)
+        parent = publishable_of(formset.instance)
         for obj in rows:
             # An inline row cannot leave its parent: nothing to look up.
-            record_save(obj=obj, by=request.user, validate=False, before={})
+            record_save(obj=obj, by=request.user, validate=False, before={}, stored=parent)
         formset.save_m2m()
 
 
@@ -179,17 +174,11 @@ class PublishableAdmin(ServiceAdmin):
 
 
 class LockedWithParentInline:
-    """Inline of a publishable parent: read-only when the parent is public and the user may not publish.
-
-    ``publishable_path`` leads from the inline's parent object to the publishable record
-    (empty when the parent is itself publishable).
-    """
-
-    publishable_path = ""
+    """Inline of a publishable record's rows: read-only when the record the form's object is or belongs to
+    (``publishable_of``) is public and the user may not publish."""
 
     def _locked(self, request, obj):
-        target = resolve_path(obj, self.publishable_path) if self.publishable_path else obj
-        return locked_for(request.user, target)
+        return locked_for(request.user, publishable_of(obj))
 
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and not self._locked(request, obj)
@@ -202,34 +191,33 @@ class LockedWithParentInline:
 
 
 class ChildOfPublishableAdmin(ServiceAdmin):
-    """Standalone admin of rows that belong to a publishable record (``parent_path``, e.g. 'event')."""
-
-    parent_path = "event"
+    """Standalone admin of rows that belong to a publishable record (their model's ``publication_parent``):
+    read-only for an editor when that record is public; the form refuses to move a row onto a public
+    record (the services refuse it too, and the move away from one: ``core.services.check_review``)."""
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and not locked_for(
-            request.user, resolve_path(obj, self.parent_path)
-        )
+        return super().has_change_permission(request, obj) and not locked_for(request.user, publishable_of(obj))
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not locked_for(
-            request.user, resolve_path(obj, self.parent_path)
-        )
+        return super().has_delete_permission(request, obj) and not locked_for(request.user, publishable_of(obj))
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change, **kwargs)
-        user, parent_path = request.user, self.parent_path
+        user = request.user
 
         class ChildForm(form_class):
             def clean(self):
                 cleaned = super().clean()
-                first, _sep, rest = parent_path.partition("__")
-                parent = cleaned.get(first)
-                if rest:
-                    parent = resolve_path(parent, rest)
-                if locked_for(user, parent):
+                if locked_for(user, publishable_of(self.instance_with(cleaned))):
                     raise ValidationError(_(ERROR_NOT_REVIEWER))
                 return cleaned
+
+            def instance_with(self, cleaned):
+                """The row with the parent the form names (before the form writes to the instance)."""
+                first = type(self.instance).publication_parent.split(".")[0]
+                row = type(self.instance)()
+                setattr(row, first, cleaned.get(first))
+                return row
 
         return ChildForm
 

@@ -85,6 +85,28 @@ class Publishable(models.Model):
         return self.status in PUBLIC_STATUSES
 
 
+def publishable_of(row):
+    """The publishable record ``row`` is or belongs to (its model's ``publication_parent``), or None."""
+    if isinstance(row, Publishable):
+        return row
+    path = getattr(type(row), "publication_parent", None)
+    for attribute in path.split(".") if path and row is not None else ():
+        row = getattr(row, attribute, None)
+        if row is None:
+            return None
+    return row if path else None
+
+
+def stored_publishable_of(row):
+    """The publishable record the stored version of ``row`` belongs to (None for a new row): a row moved
+    to another parent leaves this one. One query."""
+    path = getattr(type(row), "publication_parent", None)
+    if not path or row.pk is None or row._state.adding:
+        return None
+    stored = type(row).objects.select_related(path.replace(".", "__")).filter(pk=row.pk).first()
+    return publishable_of(stored) if stored is not None else None
+
+
 class SlugNaturalKeyManager(models.Manager):
     """Lets fixtures refer to rows by slug, so they load into a populated database."""
 

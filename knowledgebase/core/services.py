@@ -14,7 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from knowledgebase.core import derived
-from knowledgebase.core.models import PUBLIC_STATUSES, PublicationStatus, Publishable
+from knowledgebase.core.models import (
+    PUBLIC_STATUSES,
+    PublicationStatus,
+    Publishable,
+    publishable_of,
+    stored_publishable_of,
+)
 
 ERROR_NOT_REVIEWER = "Only a reviewer can publish or retract, or change a published record."
 ERROR_NO_RETRACTION_NOTE = "Say why the record is retracted: readers will see it."
@@ -39,6 +45,37 @@ def transition_allowed(*, user: User, model: type[models.Model], from_status: st
     if to_status in PUBLIC_STATUSES or from_status in PUBLIC_STATUSES:
         return can_publish(user, model)
     return True
+
+
+class ReviewRequired(PermissionDenied):
+    """A write only a reviewer may make: it touches ``record``, which is public. ``reason``: "changes"
+    (a row of it), "leaves" (a row moving away from it), "joins" (a row moving onto it or added to it)."""
+
+    def __init__(self, record: Publishable, reason: str):
+        super().__init__(_(ERROR_NOT_REVIEWER))
+        self.record, self.reason = record, reason
+
+
+def check_review(*, obj: models.Model, by: User, stored: Publishable | None = None, deleting: bool = False) -> None:
+    """The one review gate for a row that belongs to a publishable record: a user who may not publish may
+    not write a row of a published or retracted record, move a row away from one (its stored parent), or
+    onto one (its new parent). ``stored``: the parent the stored row belongs to, when the caller has read it
+    already (else one query). Publishable records themselves are gated by ``transition_allowed``."""
+    current = publishable_of(obj)
+    if stored is None and not deleting:
+        stored = stored_publishable_of(obj)
+    touched = [(stored, "changes" if _same(stored, current) else "leaves")] if stored is not None else []
+    if current is not None and not _same(stored, current):
+        touched.append((current, "joins"))
+    elif deleting and current is not None:
+        touched.append((current, "changes"))
+    for record, reason in touched:
+        if record.status in PUBLIC_STATUSES and not can_publish(by, type(record)):
+            raise ReviewRequired(record, reason)
+
+
+def _same(first, second) -> bool:
+    return first is not None and second is not None and type(first) is type(second) and first.pk == second.pk
 
 
 def apply_status(obj: Publishable, to_status: str, *, note: str = "") -> None:
@@ -67,14 +104,23 @@ def _attribute(obj: models.Model, by: User, note: str) -> None:
 # a failed write aborts it. Transitions keep a savepoint: a bulk action reports one refused record and
 # carries on with the next.
 def record_save(
-    *, obj: models.Model, by: User, note: str = "", validate: bool = True, before: dict | None = None
+    *,
+    obj: models.Model,
+    by: User,
+    note: str = "",
+    validate: bool = True,
+    before: dict | None = None,
+    stored: Publishable | None = None,
+    stored_status: str | None = None,
 ) -> models.Model:
-    """Create or update any record: validated (unless a form already did), saved, attributed, and what
-    it feeds in derived data noted. ``before`` holds the stored parents a row may leave
-    (``derived.stored_parents``), when the caller knows them already. Publishable records go through
-    ``publishable_save``."""
+    """Create or update any record: through the review gate (``check_review``), validated (unless a form
+    already did), saved, attributed, and what it feeds in derived data noted. ``before`` holds the stored
+    parents a row may leave (``derived.stored_parents``) and ``stored`` the publishable record its stored
+    version belongs to, when the caller knows them already. Publishable records go through
+    ``publishable_save`` (``stored_status``: their stored status, when known)."""
     if isinstance(obj, Publishable):
-        return publishable_save(obj=obj, by=by, note=note, validate=validate)
+        return publishable_save(obj=obj, by=by, note=note, validate=validate, stored_status=stored_status)
+    check_review(obj=obj, by=by, stored=stored)
     if validate:
         obj.full_clean()
     if before is None:
@@ -87,7 +133,13 @@ def record_save(
 
 
 def record_delete(*, obj: models.Model, by: User) -> None:
-    """Delete any record (what hangs on it goes with it, as the model says) and note what it fed."""
+    """Delete any record (what hangs on it goes with it, as the model says) and note what it fed; a row of
+    a public record only by a reviewer, and a public record only by a reviewer."""
+    if isinstance(obj, Publishable):
+        if obj.status in PUBLIC_STATUSES and not can_publish(by, type(obj)):
+            raise ReviewRequired(obj, "changes")
+    else:
+        check_review(obj=obj, by=by, deleting=True)
     _attribute(obj, by, "")
     stale = derived.stale(obj)
     with transaction.atomic(savepoint=False):
@@ -95,14 +147,18 @@ def record_delete(*, obj: models.Model, by: User) -> None:
     derived.note(stale)
 
 
-def publishable_save(*, obj: Publishable, by: User, note: str = "", validate: bool = True) -> Publishable:
+def publishable_save(
+    *, obj: Publishable, by: User, note: str = "", validate: bool = True, stored_status: str | None = None
+) -> Publishable:
     """Create or update a publishable record. An editor may write drafts and records in review; a
     status that reaches the public, or leaves it, needs a reviewer (``transition_allowed``)."""
     model = type(obj)
-    stored = model.objects.filter(pk=obj.pk).values_list("status", flat=True).first() if obj.pk else None
+    stored = stored_status
+    if stored is None and obj.pk:
+        stored = model.objects.filter(pk=obj.pk).values_list("status", flat=True).first()
     from_status = stored or PublicationStatus.DRAFT
     if not transition_allowed(user=by, model=model, from_status=from_status, to_status=obj.status):
-        raise PermissionDenied(_(ERROR_NOT_REVIEWER))
+        raise ReviewRequired(obj, "changes")
     if obj.status != stored:
         apply_status(obj, obj.status)
     if validate:

@@ -173,7 +173,6 @@ class BreakdownFormSet(BaseInlineFormSet):
 class FigureBreakdownInline(LockedWithParentInline, admin.TabularInline):
     model = FigureBreakdown
     formset = BreakdownFormSet
-    publishable_path = "event"
     extra = 1
 
 
@@ -195,7 +194,6 @@ class FigureAdmin(SpreadsheetImportExportMixin, HistoryAdmin, ChildOfPublishable
 
 @admin.register(FigureBreakdown)
 class FigureBreakdownAdmin(ChildOfPublishableAdmin):
-    parent_path = "figure__event"
     list_display = ["figure", "dimension", "category", "value"]
     list_filter = ["dimension"]
     list_select_related = ["figure__event", "figure__measure"]

@@ -242,6 +242,10 @@ class ParticipationManager(models.Manager):
 class Participation(models.Model):
     """An actor or an organisation taking part in an event, in a role."""
 
+    #: The publishable record this row belongs to (core.models.publishable_of): the review gate's
+    #: concern when the row is written.
+    publication_parent = "event"
+
     event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="participations")
     actor = models.ForeignKey(
         Actor,
@@ -314,6 +318,10 @@ class CitationManager(models.Manager):
 
 class Citation(models.Model):
     """A source that reports an event, with the passage that does."""
+
+    #: The publishable record this row belongs to (core.models.publishable_of): the review gate's
+    #: concern when the row is written.
+    publication_parent = "event"
 
     event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="citations")
     source = models.ForeignKey(Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="citations")
@@ -404,6 +412,10 @@ class FigureManager(models.Manager.from_queryset(FigureQuerySet)):
 class Figure(AttributedValue):
     """A number about an event that someone claims: 230 returned to Ukraine, according to Lubinets."""
 
+    #: The publishable record this row belongs to (core.models.publishable_of): the review gate's
+    #: concern when the row is written.
+    publication_parent = "event"
+
     public_id = models.SlugField(
         _("public identifier"), max_length=16, unique=True, default=generate_public_id, editable=False
     )
@@ -475,6 +487,10 @@ class FigureBreakdownManager(models.Manager):
 
 class FigureBreakdown(models.Model):
     """Part of a figure: how many of the 230 were civilians, or served in the navy."""
+
+    #: The publishable record this row belongs to (core.models.publishable_of): the review gate's
+    #: concern when the row is written.
+    publication_parent = "figure.event"
 
     figure = models.ForeignKey(Figure, verbose_name=_("figure"), on_delete=models.CASCADE, related_name="breakdowns")
     dimension = models.CharField(_("dimension"), max_length=16, choices=BreakdownDimension.choices)

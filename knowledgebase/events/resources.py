@@ -44,7 +44,6 @@ class EventResource(NaturalKeyResource):
 
 
 class FigureResource(NaturalKeyResource):
-    publishable_path = "event"
     event = foreign_key("event", Event, "public_id")
     measure = foreign_key("measure", Measure)
     claimant_actor = foreign_key("claimant_actor", Actor)

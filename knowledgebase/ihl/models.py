@@ -92,6 +92,10 @@ class AllegationManager(models.Manager):
 class Allegation(models.Model):
     """A claim, made in a source, that an event violates a provision."""
 
+    #: The publishable record this row belongs to (core.models.publishable_of): the review gate's
+    #: concern when the row is written.
+    publication_parent = "event"
+
     event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="allegations")
     provision = models.ForeignKey(
         Provision, verbose_name=_("provision"), on_delete=models.PROTECT, related_name="allegations"

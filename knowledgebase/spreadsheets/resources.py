@@ -34,8 +34,8 @@ from import_export.forms import ConfirmImportForm, ImportForm
 from import_export.instance_loaders import BaseInstanceLoader
 
 from knowledgebase.core import derived
-from knowledgebase.core.models import PUBLIC_STATUSES
-from knowledgebase.core.services import can_publish
+from knowledgebase.core.models import publishable_of
+from knowledgebase.core.services import ReviewRequired, record_save
 from knowledgebase.opendata.formulas import formula_refused, looks_like_formula, unescape
 from knowledgebase.serving.content_version import invalidation_deferred
 from knowledgebase.spreadsheets.formats import ENCODING_CHOICES, SpreadsheetError, check_size, encoding_name
@@ -166,9 +166,6 @@ def _describe(record):
 class NaturalKeyResource(resources.ModelResource):
     """Base resource: natural-key matching, draft-only creation, the review gate, all-or-nothing."""
 
-    #: dotted path from an instance to its publishable record ("" when the row is itself publishable)
-    publishable_path = ""
-
     class Meta:
         import_id_fields = ("public_id",)
         instance_loader_class = NaturalKeyLoader
@@ -181,7 +178,8 @@ class NaturalKeyResource(resources.ModelResource):
 
     def get_queryset(self):
         related = [f.attribute for f in self.get_import_fields() if isinstance(f.widget, NaturalKeyWidget)]
-        parent = self.publishable_path.replace(".", "__")
+        path = getattr(self._meta.model, "publication_parent", "")
+        parent = path.replace(".", "__")
         many = [f.attribute for f in self.get_import_fields() if isinstance(f.widget, NaturalKeysWidget)]
         queryset = super().get_queryset().select_related(*filter(None, {parent, *related}))
         return queryset.prefetch_related(*many)
@@ -208,6 +206,7 @@ class NaturalKeyResource(resources.ModelResource):
         """One transaction; any invalid row rolls every row back (on the confirm too); one cache bump and
         one refresh of derived fields after a committed import, none after a dry run."""
         kwargs["rollback_on_validation_errors"] = True
+        self.importing_user = kwargs.get("user")
         with invalidation_deferred(), derived.batch(discard=True) as self.stale:
             return super().import_data(
                 dataset, dry_run=dry_run, raise_errors=raise_errors, use_transactions=use_transactions, **kwargs
@@ -259,7 +258,7 @@ class NaturalKeyResource(resources.ModelResource):
 
     def after_init_instance(self, instance, new, row, **kwargs):
         super().after_init_instance(instance, new, row, **kwargs)
-        stored = None if new else self.publishable(instance)
+        stored = None if new else publishable_of(instance)
         instance._stored_publishable = (stored, getattr(stored, "status", None))
         instance._stored_parents = (
             {} if new else {f: getattr(instance, f) for f in derived.tracks_moves(type(instance))}
@@ -299,10 +298,21 @@ class NaturalKeyResource(resources.ModelResource):
             raise ValidationError(errors)
 
     def do_instance_save(self, instance, is_create):
+        """Through the services (the review gate, the history's attribution, derived data), in a savepoint of
+        its own: a refused row is reported, and the import goes on to the next row."""
+        stored, stored_status = getattr(instance, "_stored_publishable", (None, None))
         try:
             with transaction.atomic(using=self.get_db_connection_name()):
-                instance.save(force_insert=is_create)
-            derived.changed(instance, getattr(instance, "_stored_parents", None))
+                record_save(
+                    obj=instance,
+                    by=self.importing_user,
+                    validate=False,
+                    before=getattr(instance, "_stored_parents", None),
+                    stored=None if stored is instance else stored,
+                    stored_status=stored_status if stored is instance else None,
+                )
+        except ReviewRequired as refused:
+            raise ValidationError(self.review_message(instance, refused)) from refused
         except IntegrityError as refused:
             # Say why in the model's own words (its constraints' messages); they cost queries only now.
             errors = {}
@@ -315,39 +325,22 @@ class NaturalKeyResource(resources.ModelResource):
                 raise ValidationError(errors) from refused
             raise
 
-    # The review gate
+    # The review gate (core.services.check_review): its refusal in the words of an import
 
-    def publishable(self, instance):
-        target = instance
-        for attribute in filter(None, self.publishable_path.split(".")):
-            target = getattr(target, attribute, None)
-        return target
-
-    def before_save_instance(self, instance, row, **kwargs):
-        self.check_review(instance, kwargs.get("user"))
-        super().before_save_instance(instance, row, **kwargs)
-
-    def check_review(self, instance, user):
-        """Refuse, for a user who may not publish, a row that touches a public record: the record itself,
-        the record it belongs to now, or the one it would belong to."""
-        stored, stored_status = getattr(instance, "_stored_publishable", (None, None))
-        target = self.publishable(instance)
-        if stored is not None and stored_status in PUBLIC_STATUSES and not can_publish(user, type(stored)):
-            if stored is instance:
-                message = RECORD_IS_PUBLIC
-            else:
-                message = (
-                    CHANGES_PUBLIC_PARENT if target is not None and target.pk == stored.pk else LEAVES_PUBLIC_PARENT
-                )
-            raise ValidationError(message % self._gate_params(instance, stored, stored_status))
-        if target is not None and target.status in PUBLIC_STATUSES and not can_publish(user, type(target)):
-            message = RECORD_IS_PUBLIC if target is instance else JOINS_PUBLIC_PARENT
-            raise ValidationError(message % self._gate_params(instance, target, target.status))
-
-    @staticmethod
-    def _gate_params(instance, record, status):
-        label = dict(type(record)._meta.get_field("status").flatchoices).get(status, status)
-        return {"model": instance._meta.verbose_name, "record": _describe(record), "status": str(label).lower()}
+    def review_message(self, instance, refused):
+        record = refused.record
+        if record is instance:
+            message = RECORD_IS_PUBLIC
+        else:
+            message = {"changes": CHANGES_PUBLIC_PARENT, "leaves": LEAVES_PUBLIC_PARENT}.get(
+                refused.reason, JOINS_PUBLIC_PARENT
+            )
+        label = dict(type(record)._meta.get_field("status").flatchoices).get(record.status, record.status)
+        return message % {
+            "model": instance._meta.verbose_name,
+            "record": _describe(record),
+            "status": str(label).lower(),
+        }
 
 
 # --- The admin side -------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from knowledgebase.briefs.models import Brief
 from knowledgebase.core import derived
 from knowledgebase.core.models import PublicationStatus
 from knowledgebase.core.services import (
+    ReviewRequired,
     can_publish,
     publish_permission,
     publishable_publish,
@@ -28,6 +29,7 @@ from tests.admin_forms import PUBLISHABLE, admin_form, admin_url, status_of
 from tests.factories import (
     ActorFactory,
     EventFactory,
+    FigureBreakdownFactory,
     FigureFactory,
     MeasureFactory,
     ParticipationFactory,
@@ -301,3 +303,66 @@ def test_editor_may_take_a_record_back_from_review(editor):
     publishable_transition(obj=event, to_status=PublicationStatus.DRAFT, by=editor)
 
     assert status_of(event) == PublicationStatus.DRAFT
+
+
+# --- the one review gate, whatever path calls the services --------------------------------------------
+
+
+def test_the_gate_refuses_an_editor_a_row_of_a_published_record(editor, db):
+    figure = FigureFactory(event=EventFactory(published=True), value=100)
+    figure.value = 101
+
+    with pytest.raises(ReviewRequired) as refused:
+        record_save(obj=figure, by=editor)
+
+    assert (refused.value.reason, refused.value.record) == ("changes", figure.event)
+    assert Figure.objects.get(pk=figure.pk).value == 100
+
+
+def test_the_gate_refuses_an_editor_moving_a_row_away_from_a_published_record(editor, db):
+    published = EventFactory(published=True)
+    figure = FigureFactory(event=published)
+    figure.event = EventFactory()
+
+    with pytest.raises(ReviewRequired) as refused:
+        record_save(obj=figure, by=editor)
+
+    assert (refused.value.reason, refused.value.record) == ("leaves", published)
+    assert Figure.objects.get(pk=figure.pk).event_id == published.pk
+
+
+def test_the_gate_refuses_an_editor_moving_a_row_onto_a_published_record(editor, db):
+    figure = FigureFactory(event=EventFactory())
+    figure.event = EventFactory(published=True)
+
+    with pytest.raises(ReviewRequired) as refused:
+        record_save(obj=figure, by=editor)
+
+    assert refused.value.reason == "joins"
+
+
+def test_the_gate_refuses_an_editor_deleting_a_row_of_a_published_record(editor, db):
+    participation = ParticipationFactory(event=EventFactory(published=True), actor=ActorFactory(), role="party")
+
+    with pytest.raises(ReviewRequired):
+        record_delete(obj=participation, by=editor)
+
+    assert type(participation).objects.filter(pk=participation.pk).exists()
+
+
+def test_the_gate_follows_a_rows_path_to_its_record(editor, db):
+    breakdown = FigureBreakdownFactory(figure=FigureFactory(event=EventFactory(published=True), value=100), value=10)
+    breakdown.value = 20
+
+    with pytest.raises(ReviewRequired):
+        record_save(obj=breakdown, by=editor)
+
+
+def test_a_reviewer_passes_the_gate(reviewer, db):
+    figure = FigureFactory(event=EventFactory(published=True), value=100)
+    figure.event = EventFactory(published=True)
+    figure.value = 101
+
+    record_save(obj=figure, by=reviewer)
+
+    assert Figure.objects.get(pk=figure.pk).value == 101
