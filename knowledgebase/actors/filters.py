@@ -25,16 +25,21 @@ class ByName:
         return ["name", "id"]
 
 
-class ActorFilter(ByName, MemoisedChoicesMixin, django_filters.FilterSet):
-    q = NameSearchFilter()
-    kind = django_filters.MultipleChoiceFilter(label=_("Kind"), choices=ActorKind.choices, widget=FastSelectMultiple)
-    country = django_filters.ModelMultipleChoiceFilter(
+def country_filter():
+    """Repeatable ISO 3166-1 alpha-2 code of the country an actor or organisation is based in."""
+    return django_filters.ModelMultipleChoiceFilter(
         label=_("Country"),
         field_name="country",
         to_field_name="code",
         queryset=Country.objects.all(),
         widget=FastSelectMultiple,
     )
+
+
+class ActorFilter(ByName, MemoisedChoicesMixin, django_filters.FilterSet):
+    q = NameSearchFilter()
+    kind = django_filters.MultipleChoiceFilter(label=_("Kind"), choices=ActorKind.choices, widget=FastSelectMultiple)
+    country = country_filter()
 
     class Meta:
         model = Actor
@@ -46,13 +51,7 @@ class OrganizationFilter(ByName, MemoisedChoicesMixin, django_filters.FilterSet)
     kind = django_filters.MultipleChoiceFilter(
         label=_("Kind"), choices=OrganizationKind.choices, widget=FastSelectMultiple
     )
-    country = django_filters.ModelMultipleChoiceFilter(
-        label=_("Country"),
-        field_name="country",
-        to_field_name="code",
-        queryset=Country.objects.all(),
-        widget=FastSelectMultiple,
-    )
+    country = country_filter()
 
     class Meta:
         model = Organization

@@ -4,12 +4,12 @@ Each column is defined once below: the Python writer, the COPY writer and the da
 read the same definition.
 """
 
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from knowledgebase.opendata.exports import Column, Export
+from knowledgebase.sources.models import claimant_name
 
-CLAIMANT = Coalesce("claimant_actor__name", "claimant_organization__name")
+CLAIMANT = claimant_name()
 
 COLUMNS = (
     Column("id", "#meta+id", _("Public identifier of the statistic."), "public_id"),

@@ -7,13 +7,14 @@ writer, the COPY writer and the data dictionary at /data/ read the same definiti
 
 from django.conf import settings
 from django.db.models import CharField, Expression, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, Concat
+from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from knowledgebase.events.models import Citation, Event, Figure, Participation
 from knowledgebase.events.selectors import counted_value, exchange_rows
 from knowledgebase.opendata.exports import CHUNK_SIZE, Column, Export, Related, object_rows, table_rows
+from knowledgebase.sources.models import claimant_name
 
 _PLACEHOLDER = "public-id"  # stands for the identifier while the URLconf gives an event's path
 
@@ -38,7 +39,7 @@ class Permalink(Expression):
 
 PARTICIPANT = Concat("actor__name", Value(" ("), "role", Value(")"), output_field=CharField())
 ORGANIZATION_PARTICIPANT = Concat("organization__name", Value(" ("), "role", Value(")"), output_field=CharField())
-CLAIMANT = Coalesce("claimant_actor__name", "claimant_organization__name")
+CLAIMANT = claimant_name()
 
 
 def event_countries(key="pk"):

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from knowledgebase.actors.models import Actor, Organization
@@ -114,6 +115,11 @@ class ClaimRank(models.TextChoices):
     PREFERRED = "preferred", _("Preferred (best estimate)")
     NORMAL = "normal", _("Normal")
     DEPRECATED = "deprecated", _("Deprecated (superseded or shown wrong)")
+
+
+def claimant_name():
+    """The name of whoever claims an attributed value, as a database expression (actor or organisation)."""
+    return Coalesce("claimant_actor__name", "claimant_organization__name")
 
 
 def attributed_value_constraints(prefix):

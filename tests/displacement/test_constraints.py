@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
 from tests.constraints import assert_accepted, assert_refused, create_like
-from tests.factories import ActorFactory, OrganizationFactory, SourceFactory, StatisticFactory, country
+from tests.factories import OrganizationFactory, SourceFactory, StatisticFactory, country
 
 
 def statistic(**fields):
@@ -19,68 +19,6 @@ def statistic(**fields):
 
 def test_a_valid_statistic_is_accepted(db):
     assert_accepted(statistic())
-
-
-def test_statistic_value_cannot_be_negative(db):
-    negative = statistic(value=-1)
-
-    with pytest.raises(ValidationError) as field_error:
-        negative.full_clean()
-    with pytest.raises(ValidationError) as constraint_error:
-        negative.validate_constraints()
-    with pytest.raises(IntegrityError):
-        create_like(negative)
-
-    assert "value" in field_error.value.message_dict
-    assert "A count cannot be negative." in constraint_error.value.messages
-
-
-def test_statistic_low_bound_cannot_exceed_the_high_bound(db):
-    assert_refused(
-        statistic(value=110_000_000, low=120_000_000, high=115_000_000),
-        "The low bound cannot be greater than the high bound.",
-    )
-
-
-def test_statistic_low_bound_cannot_exceed_the_value(db):
-    assert_refused(
-        statistic(value=110_000_000, low=120_000_000),
-        "The low bound cannot be greater than the value.",
-        constraint="statistic_low_not_above_value",
-    )
-
-
-def test_statistic_high_bound_cannot_be_below_the_value(db):
-    assert_refused(
-        statistic(value=110_000_000, high=100_000_000),
-        "The high bound cannot be less than the value.",
-        constraint="statistic_high_not_below_value",
-    )
-
-
-def test_statistic_has_one_claimant_not_two(db):
-    assert_refused(
-        statistic(claimant_actor=ActorFactory()),
-        "Say who claims the number: one actor or one organisation, not both.",
-        constraint="statistic_one_claimant",
-    )
-
-
-def test_statistic_needs_a_claimant(db):
-    assert_refused(
-        statistic(claimant_organization=None),
-        "Say who claims the number: one actor or one organisation.",
-        field="claimant_actor",
-        constraint="statistic_one_claimant",
-    )
-
-
-def test_ranked_statistic_gives_the_reason(db):
-    assert_refused(
-        statistic(rank="deprecated", rank_reason=""),
-        "A preferred or deprecated claim needs the reason for its rank.",
-        constraint="statistic_rank_has_reason",
-    )
 
 
 @pytest.mark.parametrize("side", ["origin", "host"])
