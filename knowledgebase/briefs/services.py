@@ -1,10 +1,12 @@
 """Writes that keep a brief's search document true to its text, author and takeaways."""
 
+from django.db.models import QuerySet
+
 from knowledgebase.briefs.models import Brief
 from knowledgebase.core.search import document_text, refresh_search_vectors
 
 
-def brief_search_document(brief):
+def brief_search_document(brief: Brief) -> str:
     return document_text(
         brief.title,
         brief.standfirst,
@@ -15,7 +17,7 @@ def brief_search_document(brief):
     )
 
 
-def briefs_refresh_search_documents(*, briefs):
+def briefs_refresh_search_documents(*, briefs: QuerySet[Brief]) -> int:
     rows = list(
         Brief.objects.filter(pk__in=briefs.values("pk")).select_related("organization").prefetch_related("takeaways")
     )

@@ -1,15 +1,17 @@
 """Writes that keep an event's derived fields true: its search document and its dispute flag."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from knowledgebase.core.search import document_text, refresh_search_vectors
 from knowledgebase.events.models import Event, Figure
 from knowledgebase.sources.claims import summarise_claims
 
 
-def event_search_document(event):
+def event_search_document(event: Event) -> str:
     """Title, summary, place, type and every participant's names and aliases, case-folded.
 
     The body is searched as a field of its own, with less weight."""
@@ -30,7 +32,7 @@ def event_search_document(event):
     )
 
 
-def events_refresh_search_documents(*, events):
+def events_refresh_search_documents(*, events: QuerySet[Event]) -> int:
     """Rebuild the search document of each event in the queryset ``events``."""
     rows = list(
         Event.objects.filter(pk__in=events.values("pk"))
@@ -44,7 +46,7 @@ def events_refresh_search_documents(*, events):
     return len(rows)
 
 
-def disputed_event_ids(figures):
+def disputed_event_ids(figures: Iterable[Figure]) -> set[int]:
     """Ids of the events among ``figures`` where some measure's live claims contradict each other."""
     by_measure = defaultdict(list)
     for figure in figures:
@@ -53,7 +55,7 @@ def disputed_event_ids(figures):
 
 
 @transaction.atomic
-def events_refresh_dispute_flags(*, event_ids):
+def events_refresh_dispute_flags(*, event_ids: Iterable[int]) -> set[int]:
     """Recompute ``has_disputed_figures`` for the given events from their figures."""
     event_ids = set(event_ids)
     figures = Figure.objects.filter(event_id__in=event_ids).only(
