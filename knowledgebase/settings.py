@@ -278,6 +278,8 @@ FORM_CHOICES_SECONDS = int(os.environ.get("FORM_CHOICES_SECONDS", "60"))
 SITE_NAME = os.environ.get("SITE_NAME", "Displacement and POW Knowledge Base")
 # Absolute origin used in citations and feeds when a request is not at hand.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where readers write about the site and send corrections (shown on /about/); nothing is shown if unset.
+CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "").strip()
 
 EVENTS_PER_PAGE = 25
 COUNT_CAP = 10_000  # lists count exactly up to here, then say "more than"

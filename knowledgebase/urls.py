@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("knowledgebase.pages.event_urls")),
     path("briefs/", include("knowledgebase.briefs.urls")),
     path("", include("knowledgebase.pages.actor_urls")),
+    path("", include("knowledgebase.pages.country_urls")),
     path("ihl/", include("knowledgebase.ihl.urls")),
     path("displacement/", include("knowledgebase.displacement.urls")),
     path("feeds/events/", EventFeed(), name="feed-events"),

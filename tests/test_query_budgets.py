@@ -128,7 +128,7 @@ def queries_of(client, url):
 
 # Page -> (URL built from the world, most queries it may run).
 PAGES = {
-    "home": (lambda w: "/", 8),
+    "home": (lambda w: "/", 9),  # + the pinned events
     "event-list": (lambda w: "/events/", 8),
     "event-list-filtered": (
         lambda w: (
@@ -144,18 +144,22 @@ PAGES = {
     "brief": (lambda w: w.brief.get_absolute_url(), 10),
     "actor-list": (lambda w: "/actors/", 4),
     "actor-list-search": (lambda w: "/actors/?q=negotiator&country=UA&kind=state", 5),
-    "actor": (lambda w: w.actor.get_absolute_url(), 4),
+    "actor": (lambda w: w.actor.get_absolute_url(), 5),  # + the figures it claimed
     "organization-list": (lambda w: "/organizations/", 3),
-    "organization": (lambda w: w.organization.get_absolute_url(), 5),
+    "organization": (lambda w: w.organization.get_absolute_url(), 6),  # + the figures it claimed
     "ihl-list": (lambda w: "/ihl/", 1),
     "provision": (lambda w: w.provision.get_absolute_url(), 2),
-    "displacement": (lambda w: "/displacement/", 5),
+    "displacement": (lambda w: "/displacement/", 6),  # + the map
     "displacement-filtered": (
         lambda w: "/displacement/?population_type=REF&population_type=IDP&origin=global&period_after=2001-01-01",
-        6,
+        7,  # + the map
     ),
-    "pow-exchanges": (lambda w: "/pow-exchanges/", 8),
-    "search": (lambda w: "/search/?q=exchange", 9),
+    "pow-exchanges": (lambda w: "/pow-exchanges/", 9),  # + the sources' count of exchanges, against those recorded
+    "countries": (lambda w: "/countries/", 4),
+    "country": (lambda w: "/countries/UA/", 17),
+    "search": (lambda w: "/search/?q=exchange", 10),  # + the events' headline figures
+    "about": (lambda w: "/about/", 0),
+    "methodology": (lambda w: "/about/methodology/", 1),
 }
 
 

@@ -4,7 +4,7 @@ from django.template.response import TemplateResponse
 
 from knowledgebase.actors.filters import ActorFilter, OrganizationFilter
 from knowledgebase.actors.models import Actor, Organization
-from knowledgebase.core.filtering import bind_filters
+from knowledgebase.core.filtering import active_filters, bind_filters
 from knowledgebase.core.views import paginate
 from knowledgebase.serving.caching import cached_page
 
@@ -12,7 +12,13 @@ from knowledgebase.serving.caching import cached_page
 def _list(request, filterset_class, queryset, template):
     listed = bind_filters(request, filterset_class, queryset)
     page = paginate(request, listed.rows)
-    context = {"filter": listed.filterset, "form": listed.form, "page_obj": page, "is_valid": listed.is_valid}
+    context = {
+        "filter": listed.filterset,
+        "form": listed.form,
+        "page_obj": page,
+        "is_valid": listed.is_valid,
+        "active_filters": active_filters(request, listed),
+    }
     return TemplateResponse(request, template, context, status=200 if listed.is_valid else 400)
 
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import django_filters
 from django.db.models import Exists, QuerySet
 from django.http import JsonResponse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django_filters import FilterSet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -90,3 +92,74 @@ class ExistsFilter(django_filters.ModelMultipleChoiceFilter):
         if not values:
             return queryset
         return queryset.filter(Exists(self.exists([value.pk for value in values])))
+
+
+# --- The filters a list is read with, for its reader -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    """One value a list is filtered by, and the address of the list without it (the others kept)."""
+
+    name: str  # what it filters: "Country"
+    value: str  # the value, for a reader: "Ukraine"
+    remove_url: str
+
+
+def active_filters(request, bound):
+    """Each value the list is filtered by, in the order of the FilterSet's ``display_order`` (else the
+    form's), with the address that drops it alone. No queries: the values were read, and the choices
+    listed, when the parameters were checked."""
+    if not bound.is_valid:
+        return []
+    order = getattr(bound.filterset, "display_order", None) or list(bound.cleaned)
+    found = []
+    for name in order:
+        value = bound.cleaned.get(name)
+        if value in (None, "", [], ()) or (isinstance(value, str) and not value.strip()):
+            continue
+        field = bound.form.fields[name]
+        if isinstance(value, slice):
+            for suffix, bound_value, text in (
+                ("after", value.start, _("from %s")),
+                ("before", value.stop, _("until %s")),
+            ):
+                if bound_value is not None:
+                    found.append(
+                        ActiveFilter(
+                            field.label, text % date_format(bound_value, "j F Y"), _without(request, f"{name}_{suffix}")
+                        )
+                    )
+        elif hasattr(field, "queryset"):
+            key = field.to_field_name or "pk"
+            found += [
+                ActiveFilter(
+                    field.label, str(field.label_from_instance(obj)), _without(request, name, str(getattr(obj, key)))
+                )
+                for obj in value
+            ]
+        elif isinstance(value, list | tuple):  # repeatable plain choices, in the choices' order
+            chosen = {str(v) for v in value}
+            found += [
+                ActiveFilter(field.label, str(label), _without(request, name, str(key)))
+                for key, label in field.choices
+                if str(key) in chosen
+            ]
+        elif isinstance(value, bool):
+            choices = dict(field.widget.choices)
+            found.append(ActiveFilter(field.label, str(choices["true" if value else "false"]), _without(request, name)))
+        else:
+            found.append(ActiveFilter(field.label, str(value), _without(request, name)))
+    return found
+
+
+def _without(request, name, value=None):
+    """The address of the list without ``name`` (or only its ``value``), from its first page."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    kept = [v for v in params.getlist(name) if value is not None and v != value]
+    if kept:
+        params.setlist(name, kept)
+    else:
+        params.pop(name, None)
+    return f"{request.path}?{params.urlencode()}" if params else request.path

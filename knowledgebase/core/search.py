@@ -116,6 +116,30 @@ def with_headline(queryset, query, *fields):
     )
 
 
+PASSAGE_LENGTH = 300
+
+
+def passage(text, query, length=PASSAGE_LENGTH):
+    """The part of ``text`` around the first word that starts with a word of ``query`` (as ``highlight``
+    marks them), about ``length`` characters cut between words, with "…" where it is cut; the start of
+    the text when no word matches. Plain text: escape it (``highlight`` does) before showing it."""
+    text = " ".join((text or "").split())
+    if len(text) <= length:
+        return text
+    terms = [re.escape(term) for term in query_terms(query)]
+    match = re.search(r"\b(" + "|".join(terms) + r")", text, re.IGNORECASE | re.UNICODE) if terms else None
+    start = max(0, match.start() - length // 3) if match else 0
+    end = min(len(text), start + length)
+    start = max(0, min(start, end - length))
+    if start > 0:
+        cut = text.find(" ", start, match.start() if match else end)
+        start = cut + 1 if cut != -1 else start
+    if end < len(text):
+        cut = text.rfind(" ", max(start, match.end() if match else start), end)
+        end = cut if cut != -1 else end
+    return f"{'… ' if start > 0 else ''}{text[start:end]}{' …' if end < len(text) else ''}"
+
+
 def highlight(text, query):
     """Escaped ``text`` with the query's words (or PostgreSQL's markers) wrapped in <mark>."""
     text = text or ""

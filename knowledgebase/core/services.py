@@ -24,6 +24,7 @@ from knowledgebase.core.models import (
 
 ERROR_NOT_REVIEWER = "Only a reviewer can publish or retract, or change a published record."
 ERROR_NO_RETRACTION_NOTE = "Say why the record is retracted: readers will see it."
+ERROR_REVIEWER_FIELDS = "Only a reviewer can change this: %(fields)s."
 
 User = AbstractBaseUser | AnonymousUser | None
 
@@ -54,6 +55,38 @@ class ReviewRequired(PermissionDenied):
     def __init__(self, record: Publishable, reason: str):
         super().__init__(_(ERROR_NOT_REVIEWER))
         self.record, self.reason = record, reason
+
+
+class ReviewerFieldsRequired(ReviewRequired):
+    """A change to fields a model reserves for reviewers (its ``reviewer_fields``), whatever its status."""
+
+    def __init__(self, record: Publishable, fields: list[str]):
+        super().__init__(record, "changes")
+        labels = ", ".join(str(type(record)._meta.get_field(name).verbose_name) for name in fields)
+        self.message = _(ERROR_REVIEWER_FIELDS) % {"fields": labels}
+        self.args = (self.message,)
+        self.fields = fields
+
+
+def check_reviewer_fields(*, obj: Publishable, by: User) -> None:
+    """The gate of the fields a publishable model reserves for reviewers (``reviewer_fields``: which events
+    the home page features), on drafts too: a user who may not publish may not change them, and a record
+    they create keeps their defaults. The stored values come from the instance as it was read (the model's
+    ``stored_reviewer_values``), else from one query."""
+    model = type(obj)
+    names = getattr(model, "reviewer_fields", ())
+    if not names or can_publish(by, model):
+        return
+    if obj._state.adding:
+        stored = {name: model._meta.get_field(name).get_default() for name in names}
+    else:
+        stored = dict(getattr(obj, "stored_reviewer_values", {}))
+        missing = [name for name in names if name not in stored]
+        if missing:
+            stored.update(model._default_manager.filter(pk=obj.pk).values(*missing).first() or {})
+    changed = [name for name in names if name in stored and getattr(obj, name) != stored[name]]
+    if changed:
+        raise ReviewerFieldsRequired(obj, changed)
 
 
 def check_review(*, obj: models.Model, by: User, stored: Publishable | None = None, deleting: bool = False) -> None:
@@ -159,6 +192,7 @@ def publishable_save(
     from_status = stored or PublicationStatus.DRAFT
     if not transition_allowed(user=by, model=model, from_status=from_status, to_status=obj.status):
         raise ReviewRequired(obj, "changes")
+    check_reviewer_fields(obj=obj, by=by)
     if obj.status != stored:
         apply_status(obj, obj.status)
     if validate:
@@ -177,6 +211,7 @@ def publishable_transition(*, obj: Publishable, to_status: str, by: User, note: 
     locked = model.objects.select_for_update().get(pk=obj.pk)
     if not transition_allowed(user=by, model=model, from_status=locked.status, to_status=to_status):
         raise PermissionDenied(_(ERROR_NOT_REVIEWER))
+    check_reviewer_fields(obj=obj, by=by)
     if to_status == PublicationStatus.RETRACTED and not (note or locked.retraction_note):
         raise ValidationError({"retraction_note": _(ERROR_NO_RETRACTION_NOTE)})
     apply_status(obj, to_status, note=note)

@@ -72,7 +72,7 @@ COLUMNS = (
     Column(
         "source_reliability",
         "#meta+reliability",
-        _("Admiralty reliability grade, A to F."),
+        _("Admiralty reliability grade, A to F; empty while the source is not graded."),
         "source__reliability",
     ),
     Column("excerpt", "#meta+excerpt", _("The words of the source that state the number."), "excerpt"),

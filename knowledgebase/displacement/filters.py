@@ -1,8 +1,9 @@
 """The FilterSet behind /displacement/ (page, exports and API)."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -15,13 +16,25 @@ from knowledgebase.displacement.models import (
     PopulationType,
     newest_first,
 )
-from knowledgebase.presentation.widgets import DateRangeWidget, FastCheckboxSelectMultiple, FastSelectMultiple
+from knowledgebase.presentation.widgets import (
+    DateRangeWidget,
+    Facet,
+    FastCheckboxSelectMultiple,
+    FastSelectMultiple,
+    MemoisedChoicesMixin,
+)
+from knowledgebase.serving.content_version import memoised
 
 GLOBAL = "global"
 
 
 def geography_choices():
-    return [(GLOBAL, _("Global")), *Country.objects.values_list("code", "name")]
+    """``global`` and every country: what ``origin`` and ``host`` accept (a country without statistics
+    too, which selects none), read once per content version."""
+    return memoised(
+        "displacement.filters.geography",
+        lambda: [(GLOBAL, str(_("Global"))), *Country.objects.values_list("code", "name")],
+    )
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -41,7 +54,38 @@ class GeographyFilter(django_filters.MultipleChoiceFilter):
         return queryset.filter(condition)
 
 
-class StatisticFilter(django_filters.FilterSet):
+STATISTIC_COUNT = ngettext_lazy("%(count)s statistic", "%(count)s statistics", "count")
+
+
+def published_statistics_by(side):
+    """The facet of ``origin`` or ``host``: "global" (when global statistics are published) and each
+    country with published statistics, with how many each selects, from one aggregate query."""
+    scope, code, name = f"{side}_scope", f"{side}_country", f"{side}_country__name"
+
+    def counted():
+        rows = (
+            DisplacementStatistic.objects.published()
+            .values(scope, code, name)
+            .annotate(facet_count=Count("id"))
+            .order_by(name, code, scope)
+        )
+        worldwide, countries = 0, {}
+        for row in rows:
+            if row[scope] == GeographyScope.GLOBAL:
+                worldwide += row["facet_count"]
+            if row[code] is not None:
+                label, count = countries.get(row[code], (row[name], 0))
+                countries[row[code]] = (label, count + row["facet_count"])
+        found = [(GLOBAL, _("Global"), worldwide)] if worldwide else []
+        return found + [(key, label, count) for key, (label, count) in countries.items()]
+
+    return Facet(counted=counted, find_label=_("Find a country"), count_text=STATISTIC_COUNT)
+
+
+class StatisticFilter(MemoisedChoicesMixin, django_filters.FilterSet):
+    """Its page shows the origins and hosts as facets: "global" and the countries that published
+    statistics have, each with how many."""
+
     population_type = django_filters.MultipleChoiceFilter(
         label=_("Population type"), choices=PopulationType.choices, widget=FastCheckboxSelectMultiple
     )
@@ -54,6 +98,8 @@ class StatisticFilter(django_filters.FilterSet):
     origin = GeographyFilter("origin", label=_("Origin"))
     host = GeographyFilter("host", label=_("Host"))
     period = django_filters.DateFromToRangeFilter(label=_("Period"), method="filter_period", widget=DateRangeWidget)
+
+    facets = {"origin": published_statistics_by("origin"), "host": published_statistics_by("host")}
 
     class Meta:
         model = DisplacementStatistic

@@ -1,7 +1,7 @@
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from knowledgebase.core.admin_workflow import (
     ChildOfPublishableAdmin,
@@ -10,6 +10,7 @@ from knowledgebase.core.admin_workflow import (
     PublishableAdmin,
     ServiceAdmin,
 )
+from knowledgebase.core.services import can_publish, record_save
 from knowledgebase.events.models import (
     Citation,
     Event,
@@ -94,10 +95,12 @@ class EventAdmin(SpreadsheetImportExportMixin, HistoryAdmin, PublishableAdmin):
         "event_type",
         "status",
         "has_disputed_figures",
+        "is_pinned",
         "public_id",
     ]
     list_filter = [
         "status",
+        "is_pinned",
         "event_type__category",
         "event_type",
         "has_disputed_figures",
@@ -114,22 +117,53 @@ class EventAdmin(SpreadsheetImportExportMixin, HistoryAdmin, PublishableAdmin):
         "participations__actor__name",
         "participations__actor__aliases__name",
     ]
-    autocomplete_fields = ["event_type", "countries", "themes", "related_events"]
+    autocomplete_fields = ["event_type", "countries", "themes", "related_events", "account_source"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "start_date"
     readonly_fields = ["public_id", "has_disputed_figures"]
     # Apps above events add theirs through core.admin_workflow.add_inline (ihl: allegations).
     inlines = [ParticipationInline, CitationInline, FigureInline]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "public_id", "event_type", "summary", "body", "themes"]}),
+        (None, {"fields": ["title", "slug", "public_id", "event_type", "summary", "body", "account_source", "themes"]}),
         (gettext_lazy("When"), {"fields": [("start_date", "end_date"), ("date_precision", "date_note")]}),
         (
             gettext_lazy("Where"),
             {"fields": ["countries", ("region", "place_name"), ("latitude", "longitude", "geo_precision")]},
         ),
         (gettext_lazy("Links"), {"fields": ["related_events", ("acled_event_id", "glide_number", "wikidata_qid")]}),
-        (gettext_lazy("Publication"), {"fields": ["status", "retraction_note", "has_disputed_figures"]}),
+        (
+            gettext_lazy("Publication"),
+            {"fields": ["status", "retraction_note", "has_disputed_figures", "is_pinned"]},
+        ),
     ]
+    actions = [*PublishableAdmin.actions, "pin_selected", "unpin_selected"]
+
+    def get_readonly_fields(self, request, obj=None):
+        """What the home page features is a reviewer's choice: editors see the pin, and cannot change it."""
+        fields = super().get_readonly_fields(request, obj)
+        return fields if can_publish(request.user, Event) else (*fields, *Event.reviewer_fields)
+
+    def _pin(self, request, queryset, pinned):
+        done = 0
+        for event in queryset.exclude(is_pinned=pinned):
+            event.is_pinned = pinned
+            try:
+                record_save(obj=event, by=request.user)
+                done += 1
+            except (PermissionDenied, ValidationError) as error:
+                message = error.messages[0] if isinstance(error, ValidationError) else str(error)
+                self.message_user(request, f"{event}: {message}", messages.ERROR)
+        return done
+
+    @admin.action(description=gettext_lazy("Pin selected on the home page"), permissions=["publish"])
+    def pin_selected(self, request, queryset):
+        done = self._pin(request, queryset, True)
+        self.message_user(request, ngettext("%d event pinned.", "%d events pinned.", done) % done)
+
+    @admin.action(description=gettext_lazy("Unpin selected from the home page"), permissions=["publish"])
+    def unpin_selected(self, request, queryset):
+        done = self._pin(request, queryset, False)
+        self.message_user(request, ngettext("%d event unpinned.", "%d events unpinned.", done) % done)
 
 
 @admin.register(Participation)

@@ -23,6 +23,7 @@ EVENT_FIELDS = [
     "geo_precision",
     "summary",
     "body",
+    "account_source",
 ]
 VALUE_FIELDS = ["value", "qualifier", "low", "high"]
 FIGURE_FIELDS = [*VALUE_FIELDS, "rank", "claimant_actor", "claimant_organization", "source", "measure", "as_of_date"]

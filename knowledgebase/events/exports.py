@@ -172,7 +172,7 @@ FIGURE_COLUMNS = (
     Column(
         "source_reliability",
         "#meta+reliability",
-        _("Reliability of the source on the Admiralty scale, A to F."),
+        _("Reliability of the source on the Admiralty scale, A to F; empty while it is not graded."),
         "source__reliability",
     ),
     Column("excerpt", "#meta+excerpt", _("The words of the source that state the number."), "excerpt"),

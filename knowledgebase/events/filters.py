@@ -2,17 +2,21 @@
 themes, countries, participants, dates, disputes) and the order of its lists. The public list adds the
 facets of the apps above it (``pages.filters``)."""
 
+import copy
+
 import django_filters
 from django import forms
-from django.db.models import OuterRef
+from django.db.models import Count, OuterRef
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from knowledgebase.actors.models import Actor, Organization
 from knowledgebase.core.filtering import ExistsFilter, ToOneKeyFilter
-from knowledgebase.core.models import Country, Theme
+from knowledgebase.core.models import Country, PublicationStatus, Theme
 from knowledgebase.events.models import Event, EventCategory, EventType, Participation
 from knowledgebase.presentation.widgets import (
     DateRangeWidget,
+    Facet,
     FastCheckboxSelectMultiple,
     FastSelectMultiple,
     MemoisedChoicesMixin,
@@ -42,6 +46,62 @@ def _through_exists(relation, column):
         return through.objects.filter(event=OuterRef("pk"), **{f"{column}__in": pks})
 
     return exists
+
+
+def published_events_of(path, *, distinct=False):
+    """A facet's count: the values with published events (reached from the value by ``path``), each
+    annotated with how many, in one aggregate query. ``distinct`` where one event can reach a value twice."""
+
+    def count(queryset):
+        return queryset.filter(**{f"{path}__status": PublicationStatus.PUBLISHED}).annotate(
+            facet_count=Count(path, distinct=distinct)
+        )
+
+    return count
+
+
+def _published_types():
+    """The event types with published events, each with its category and how many: one query, which the
+    type and category facets share (an event has one type, so a category's count is its types')."""
+    from knowledgebase.serving.content_version import memoised
+
+    return memoised(
+        "events.filters.published-types",
+        lambda: list(published_events_of("events")(EventType.objects.select_related("category"))),
+    )
+
+
+def _types_counted(queryset):
+    return _published_types()
+
+
+def _categories_counted(queryset):
+    counts, categories = {}, {}
+    for event_type in _published_types():
+        counts[event_type.category_id] = counts.get(event_type.category_id, 0) + event_type.facet_count
+        categories[event_type.category_id] = event_type.category
+    counted = []
+    for pk, category in sorted(categories.items(), key=lambda item: (item[1].position, item[1].name)):
+        counted.append(copy.copy(category))
+        counted[-1].facet_count = counts[pk]
+    return counted
+
+
+EVENT_COUNT = ngettext_lazy("%(count)s event", "%(count)s events", "count")
+
+
+def event_facet(path, *, distinct=False, find_label=""):
+    """A filter of events shown as a facet: its values with published events, and how many each."""
+    return Facet(published_events_of(path, distinct=distinct), find_label=find_label, count_text=EVENT_COUNT)
+
+
+#: The event list's facets (``pages.filters`` adds the IHL provisions).
+EVENT_FACETS = {
+    "category": Facet(_categories_counted, count_text=EVENT_COUNT),
+    "type": Facet(_types_counted, find_label=_("Find a type"), count_text=EVENT_COUNT),
+    "theme": event_facet("events", find_label=_("Find a theme")),
+    "country": event_facet("events", find_label=_("Find a country")),
+}
 
 
 class EventFilter(MemoisedChoicesMixin, django_filters.FilterSet):

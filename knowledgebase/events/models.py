@@ -142,6 +142,18 @@ class Event(Publishable):
     )
     summary = models.TextField(_("summary"), help_text=_("One or two sentences readers see in lists."))
     body = models.TextField(_("body"), blank=True, help_text=_("Markdown. Raw HTML is removed."))
+    account_source = models.ForeignKey(
+        Source,
+        verbose_name=_("body quoted from"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "The source whose words the body reproduces: the event page shows the body as a quotation from it. "
+            "Leave empty when the body is written in your own words."
+        ),
+    )
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), related_name="events", blank=True)
     related_events = models.ManyToManyField("self", verbose_name=_("related events"), blank=True)
     sources = models.ManyToManyField(Source, through="Citation", related_name="events", blank=True)
@@ -149,6 +161,11 @@ class Event(Publishable):
     glide_number = models.CharField(_("GLIDE number"), max_length=40, blank=True)
     wikidata_qid = models.CharField(_("Wikidata QID"), max_length=20, blank=True)
     has_disputed_figures = models.BooleanField(_("has disputed figures"), default=False, editable=False, db_index=True)
+    is_pinned = models.BooleanField(
+        _("pinned on the home page"),
+        default=False,
+        help_text=_("Featured first on the home page while it is published. Only a reviewer can pin or unpin."),
+    )
     search_document = models.TextField(editable=False, blank=True)
     # Kept up to date on PostgreSQL only (see core.search); an unused column on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
@@ -157,6 +174,8 @@ class Event(Publishable):
     history = HistoricalRecords(
         excluded_fields=["search_document", "search_vector", "has_disputed_figures", "updated_at"]
     )
+    #: Fields only a reviewer may change, whatever the status (core.services): what the home page features.
+    reviewer_fields = ("is_pinned",)
 
     class Meta:
         ordering = ["-start_date", "-id"]
@@ -168,6 +187,12 @@ class Event(Publishable):
             models.Index(fields=["status", "-start_date", "-id"], name="event_status_date_idx"),
             # A type filter with the date sort.
             models.Index(fields=["event_type", "-start_date", "-id"], name="event_type_date_idx"),
+            # The few pinned events of the home page.
+            models.Index(fields=["-start_date", "-id"], condition=Q(is_pinned=True), name="event_pinned_idx"),
+            # The maps' located events: few of all, found without reading every row.
+            models.Index(
+                fields=["id", "latitude", "longitude"], condition=Q(latitude__isnull=False), name="event_located_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -210,6 +235,15 @@ class Event(Publishable):
 
     def get_absolute_url(self):
         return reverse("events:detail", kwargs={"key": self.public_id})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        event = super().from_db(db, field_names, values)
+        # What the reviewer-only fields held when read, so that the review gate needs no query to compare.
+        event.stored_reviewer_values = {
+            name: getattr(event, name) for name in cls.reviewer_fields if name in event.__dict__
+        }
+        return event
 
     def clean(self):
         super().clean()

@@ -4,11 +4,10 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import Max, Min, Prefetch, Q
-from django.db.models.functions import Coalesce, Least
+from django.db.models import Count, Prefetch, Q
 
 from knowledgebase.events.models import Citation, Event, Figure, MeasureKind, Participation, ParticipationRole
-from knowledgebase.sources.claims import DEPRECATED, PREFERRED, summarise_claims
+from knowledgebase.sources.claims import DEPRECATED, summarise_claims
 
 PRISONER_EXCHANGE = "prisoner-exchange"
 
@@ -118,40 +117,39 @@ def exchange_queryset(base):
     )
 
 
-def cumulative_returns(exchanges, max_points=400):
-    """Per side (country code), the running total of people returned: [(date, total), …] in date order.
+@dataclass(frozen=True)
+class ExchangeCount:
+    """How many exchanges the sources count, against how many are recorded here.
 
-    Computed in the database, one row per exchange and side: the preferred claim where there is one,
-    else the lowest number claimed (the tracker's rule, see ``counted_value``). Long series are thinned to
-    month ends so a chart of thousands of exchanges stays readable.
+    ``number`` is the largest sequence number a live claim gives an exchange ("the 49th exchange"), as
+    counted by ``claimant`` for ``event``; ``recorded`` is how many exchanges up to that one's date are
+    recorded here, and ``total`` how many are recorded in all.
     """
-    rows = (
-        Figure.objects.filter(event__in=exchanges.values("pk"), measure__kind=MeasureKind.RETURNED)
+
+    number: int | None
+    claimant: object
+    event: object
+    recorded: int
+    total: int
+
+    @property
+    def is_complete(self):
+        """Whether every exchange the sources count, up to the one they number, is recorded here."""
+        return self.number is not None and self.recorded >= self.number
+
+
+def counted_exchanges(exchanges):
+    """The count of exchanges the sources give, set against ``exchanges`` (every published exchange), in two
+    queries. An ordinal claim belongs to whoever counts: the largest live one is taken, not an estimate."""
+    figure = (
+        Figure.objects.filter(event__in=exchanges.values("pk"), measure__kind=MeasureKind.ORDINAL)
         .exclude(rank=DEPRECATED)
-        .values("event_id", "event__start_date", "measure__country_id")
-        .annotate(
-            best=Max("value", filter=Q(rank=PREFERRED)),
-            lowest=Min(Least("value", Coalesce("low", "value"))),
-        )
-        .order_by("event__start_date", "event_id")
+        .select_related("claimant_actor", "claimant_organization", "event")
+        .order_by("-value", "-event__start_date", "-id")
+        .first()
     )
-    totals, series = {}, {}
-    for row in rows:
-        code = row["measure__country_id"]
-        totals[code] = totals.get(code, 0) + (row["best"] if row["best"] is not None else row["lowest"])
-        points = series.setdefault(code, [])
-        day = row["event__start_date"]
-        if points and points[-1][0] == day:
-            points[-1] = (day, totals[code])
-        else:
-            points.append((day, totals[code]))
-    return {code: _thin(points, max_points) for code, points in series.items()}
-
-
-def _thin(points, max_points):
-    if len(points) <= max_points:
-        return points
-    by_month = {}
-    for day, total in points:
-        by_month[(day.year, day.month)] = (day, total)
-    return list(by_month.values())
+    if figure is None:
+        return ExchangeCount(None, None, None, 0, exchanges.count())
+    up_to = Q(start_date__lte=figure.event.start_date)
+    counts = exchanges.order_by().aggregate(total=Count("pk"), recorded=Count("pk", filter=up_to))
+    return ExchangeCount(figure.value, figure.claimant, figure.event, counts["recorded"], counts["total"])

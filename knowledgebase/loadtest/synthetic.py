@@ -60,10 +60,12 @@ class Sizes:
     actors: int = 1000
     organizations: int = 200
     sources: int = 500
+    #: Displacement statistics; half the events unless given.
+    statistic_count: int | None = None
 
     @property
     def statistics(self):
-        return 5 * self.events // 10
+        return 5 * self.events // 10 if self.statistic_count is None else self.statistic_count
 
 
 def insert(model, objects):

@@ -1,16 +1,47 @@
 """The catalogue of downloads that the data dictionary page documents, from the exports' own column definitions."""
 
+from dataclasses import dataclass
+
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from knowledgebase.displacement.charts import LATEST_CHART, YEARS_CHART
 from knowledgebase.displacement.exports import STATISTICS
 from knowledgebase.events.exports import EVENTS, EXCHANGES, FIGURES
 
-# (export, the page whose filters it follows, the URL name of the download)
+FORMAT_LABELS = {"csv": _("All rows as CSV"), "json": "JSON"}
+
+
+@dataclass(frozen=True)
+class Download:
+    """One download the data dictionary documents: its columns (``export``), the page whose filters it
+    follows, and its address in each of its formats."""
+
+    export: object
+    page_name: str
+    url_name: str
+    url_args: tuple = ()
+    formats: tuple = ("csv", "json")
+
+    def links(self):
+        """(label, URL) of each format: a route with a format segment takes it, a CSV-only one does not."""
+        if self.formats == ("csv",):
+            return [(FORMAT_LABELS["csv"], reverse(self.url_name, args=self.url_args))]
+        return [(FORMAT_LABELS[fmt], reverse(self.url_name, args=[*self.url_args, fmt])) for fmt in self.formats]
+
+
 CATALOGUE = [
-    (EVENTS, "events:list", "events:export"),
-    (FIGURES, "events:list", "events:figure-export"),
-    (EXCHANGES, "events:pow-exchanges", "events:exchange-export"),
-    (STATISTICS, "displacement:explorer", "displacement:export"),
+    Download(EVENTS, "events:list", "events:export"),
+    Download(FIGURES, "events:list", "events:figure-export"),
+    Download(EXCHANGES, "events:pow-exchanges", "events:exchange-export"),
+    Download(STATISTICS, "displacement:explorer", "displacement:export"),
+]
+
+#: The data behind each chart, for the chart's page and filters (CSV only).
+CHART_DOWNLOADS = [
+    Download(EXCHANGES, "events:pow-exchanges", "events:exchange-chart-export", formats=("csv",)),
+    Download(YEARS_CHART, "displacement:explorer", "displacement:chart-export", ("years",), ("csv",)),
+    Download(LATEST_CHART, "displacement:explorer", "displacement:chart-export", ("latest",), ("csv",)),
 ]
 
 CONVENTIONS = [

@@ -6,8 +6,9 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from knowledgebase.core.filtering import bind_filters
+from knowledgebase.core.filtering import active_filters, bind_filters
 from knowledgebase.core.models import Country
 from knowledgebase.core.views import paginate, visible_to
 from knowledgebase.events.changelog import event_changes
@@ -15,18 +16,20 @@ from knowledgebase.events.exports import EVENTS, EXCHANGES, FIGURES
 from knowledgebase.events.models import Event
 from knowledgebase.events.selectors import (
     PRISONER_EXCHANGE,
+    counted_exchanges,
     counted_value,
-    cumulative_returns,
     exchange_prefetches,
     exchange_queryset,
     exchange_rows,
     figures_by_measure,
 )
-from knowledgebase.opendata.exports import filtered_download, list_dataset
+from knowledgebase.opendata.exports import download, filtered_download, list_dataset
+from knowledgebase.pages.countries import event_map
 from knowledgebase.pages.filters import EventListFilter, ExchangeListFilter
 from knowledgebase.pages.selectors import event_page_queryset, sources_of
 from knowledgebase.presentation import structured_data
-from knowledgebase.presentation.charts import step_chart
+from knowledgebase.presentation.charts import BarGroup, RangeBar, range_bar_chart
+from knowledgebase.presentation.templatetags.kb import date_range
 from knowledgebase.serving.caching import cached_page
 from knowledgebase.serving.ratelimits import EXPORT, SEARCH, limited_as
 
@@ -68,9 +71,12 @@ def event_list(request):
         "page_obj": page,
         "is_valid": events.is_valid,
         "taking_part": [*events.cleaned.get("actor", []), *events.cleaned.get("organization", [])],
+        "active_filters": active_filters(request, events),
         "query": events.cleaned.get("q", ""),
         "downloads": [(_("Events"), "events:export"), (_("Their figures"), "events:figure-export")],
-        "structured_data": list_dataset(request, EVENTS, "events:export"),
+        # An empty selection offers nothing to download, to readers or to machines.
+        "structured_data": list_dataset(request, EVENTS, "events:export") if page.paginator.count else None,
+        "events_map": event_map(request, events.rows, page.paginator.is_capped) if page.paginator.count else None,
     }
     template = "events/event_list.html"
     if request.headers.get("X-Requested-With") == "fetch":
@@ -99,30 +105,19 @@ def event_detail(request, key):
     return TemplateResponse(request, "events/event_detail.html", context)
 
 
+def _exchanges():
+    return Event.objects.published().filter(event_type__slug=PRISONER_EXCHANGE)
+
+
 @cached_page("page", filterset=ExchangeListFilter)
 def pow_exchanges(request):
-    """Every published prisoner exchange in date order, with a cumulative chart of people returned."""
-    exchanges = bind_filters(
-        request, ExchangeListFilter, Event.objects.published().filter(event_type__slug=PRISONER_EXCHANGE)
-    )
-    selected = exchanges.rows
-    page = paginate(request, selected, EXCHANGES_PER_PAGE)
+    """Every published prisoner exchange in date order, with a chart of the exchanges on the page: one bar
+    per exchange and side, never a running total (the sources count more exchanges than are recorded)."""
+    exchanges = bind_filters(request, ExchangeListFilter, _exchanges())
+    page = paginate(request, exchanges.rows, EXCHANGES_PER_PAGE)
     prefetch_related_objects(page.object_list, *exchange_prefetches())
     rows = exchange_rows(page.object_list)
-    series = cumulative_returns(selected)
-    countries = list(
-        Country.objects.filter(code__in={*series, *(c for row in rows for c in row.sides)}).order_by("name")
-    )
-    named = {country: series.get(country.code, []) for country in countries}
-    chart = step_chart(
-        "pow-cumulative",
-        _("People returned to each side, cumulative"),
-        _(
-            "Running total of people returned in published exchanges, by the side they returned to, "
-            "using each exchange's best estimate."
-        ),
-        {country.name: points for country, points in named.items()},
-    )
+    countries = list(Country.objects.filter(code__in={c for row in rows for c in row.sides}).order_by("name"))
     table = [
         (
             row,
@@ -137,11 +132,53 @@ def pow_exchanges(request):
         "rows": table,
         "page_obj": page,
         "countries": countries,
-        "chart": chart,
-        "series": named,
+        "count": counted_exchanges(_exchanges()),
+        "chart": _exchange_chart(rows, countries),
+        "chart_title": EXCHANGE_CHART_TITLE,
         "form": exchanges.form,
         "is_valid": exchanges.is_valid,
+        "active_filters": active_filters(request, exchanges),
         "downloads": [(_("Exchanges"), "events:exchange-export")],
-        "structured_data": list_dataset(request, EXCHANGES, "events:exchange-export"),
+        "structured_data": list_dataset(request, EXCHANGES, "events:exchange-export") if page.paginator.count else None,
     }
     return TemplateResponse(request, "events/pow_exchanges.html", context, status=200 if exchanges.is_valid else 400)
+
+
+EXCHANGE_CHART_TITLE = gettext_lazy("People returned in each exchange, by side")
+
+
+def _exchange_chart(rows, countries):
+    """The tracker's chart: per exchange on the page, per side, the number counted (best estimate, else the
+    lowest claim) and the range of claims."""
+    groups = []
+    for row in rows:
+        bars = []
+        for country in countries:
+            group = row.sides.get(country.code)
+            value, lowest = counted_value(group)
+            bars.append(None if value is None else RangeBar(value, group.summary.low, group.summary.high, lowest))
+        event = row.event
+        groups.append(BarGroup(date_range(event.start_date, event.end_date, event.date_precision), tuple(bars)))
+    return range_bar_chart(
+        "pow-returned",
+        EXCHANGE_CHART_TITLE,
+        _(
+            "One bar per exchange on this page and side, in date order: people returned to that side. A filled "
+            "bar is the best estimate; an open bar is the lowest claim, where no best estimate stands out; a "
+            "whisker spans the numbers claimed. A side with no figure has no bar. No running total is drawn."
+        ),
+        [_("Returned to %(country)s") % {"country": country.name} for country in countries],
+        groups,
+    )
+
+
+@limited_as(EXPORT)
+def exchange_chart_export(request):
+    """The tracker chart's points as CSV: one row per exchange on the requested page and side, with the
+    number drawn and the range of claims (the columns of the exchanges download)."""
+    exchanges = bind_filters(request, ExchangeListFilter, _exchanges())
+    if not exchanges.is_valid:
+        return exchanges.error_response()
+    page = paginate(request, exchanges.rows, EXCHANGES_PER_PAGE)
+    on_page = Event.objects.filter(pk__in=[event.pk for event in page.object_list])
+    return download(EXCHANGES, exchange_queryset(on_page), "csv")

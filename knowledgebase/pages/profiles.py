@@ -1,5 +1,6 @@
 """Actor and organisation profiles: who they are, and what the apps above them record of them (their
-events year by year, the sources an organisation publishes that published content uses, its briefs)."""
+events year by year, the figures they claimed, the sources an organisation publishes that published
+content uses, its briefs)."""
 
 from itertools import groupby
 
@@ -18,6 +19,7 @@ from knowledgebase.presentation.structured_data import with_context
 from knowledgebase.serving.caching import cached_page
 
 PUBLISHED = PublicationStatus.PUBLISHED
+CLAIMED_SHOWN = 100
 
 
 def timeline(participations):
@@ -30,12 +32,29 @@ def timeline(participations):
     return [(year, list(items)) for year, items in groupby(rows, key=lambda p: p.event.start_date.year)]
 
 
+def claimed_figures(**claimant):
+    """The figures a claimant (``claimant_actor=…`` or ``claimant_organization=…``) states about published
+    events, newest event first, with their event, measure and source: at most CLAIMED_SHOWN of them, and
+    whether there are more. One query."""
+    rows = list(
+        Figure.objects.published()
+        .filter(**claimant)
+        .select_related("event", "measure", "source")
+        .order_by("-event__start_date", "-event_id", "measure__position", "id")[: CLAIMED_SHOWN + 1]
+    )
+    return {"rows": rows[:CLAIMED_SHOWN], "more": len(rows) > CLAIMED_SHOWN, "shown": CLAIMED_SHOWN}
+
+
 @cached_page()
 def actor_detail(request, slug):
     actor = get_object_or_404(
         Actor.objects.select_related("country", "parent").prefetch_related("aliases", "children"), slug=slug
     )
-    context = {"actor": actor, "timeline": timeline(actor.participations.all())}
+    context = {
+        "actor": actor,
+        "timeline": timeline(actor.participations.all()),
+        "claimed": claimed_figures(claimant_actor=actor),
+    }
     return TemplateResponse(request, "actors/actor_detail.html", context)
 
 
@@ -67,6 +86,7 @@ def organization_detail(request, slug):
         "organization": organization,
         "structured_data": with_context(structured_organization(organization, url)),
         "timeline": timeline(organization.participations.all()),
+        "claimed": claimed_figures(claimant_organization=organization),
         "sources": published_sources(organization.sources.select_related("publisher")).order_by(
             "-published_date", "title"
         )[:50],

@@ -4,19 +4,26 @@ Scores put the kinds on one scale: a name or alias equal to the query ranks
 first, then names that start with or contain it, then events and briefs by
 their text rank, then names found only by similarity (a misspelling or a
 different transliteration).
+
+An event or a brief shows the passage that matched, its words marked: PostgreSQL
+cuts it with ts_headline, SQLite with ``core.search.passage``, both from the
+summary (or standfirst) and the body. An event also shows its date at its
+precision and its headline figure: the best estimate of its first measure.
 """
 
 import difflib
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db.models import Prefetch
 from django.db.models.functions import Greatest
 from django.utils.translation import gettext_lazy as _
 
 from knowledgebase.actors.models import Actor, ActorAlias, Organization
 from knowledgebase.briefs.models import Brief
-from knowledgebase.core.search import clean_query, highlight, is_postgresql, query_terms, with_headline
-from knowledgebase.events.models import Event
+from knowledgebase.core.search import clean_query, highlight, is_postgresql, passage, query_terms, with_headline
+from knowledgebase.events.models import Event, Figure
+from knowledgebase.events.selectors import figures_by_measure
 
 PER_KIND = 20
 SIMILARITY_THRESHOLD = 0.5
@@ -31,6 +38,10 @@ class Result:
     snippet: str
     score: float
     object: object
+    date: object = None  # the date it shows, read at ``date_precision`` (with ``end_date`` for a span)
+    end_date: object = None
+    date_precision: str = "day"
+    figure: object = None  # an event's headline figure: the MeasureClaims of its first measure
 
 
 def name_score(query, names):
@@ -113,29 +124,68 @@ def _organization_results(query):
     return results
 
 
-def _ranked(rows, kind, snippet, query):
-    """Events or briefs with their text rank put on the common scale, their snippets highlighted."""
-    rows = list(rows)
-    top = max((row.search_rank for row in rows), default=0) or 1
+def _matched(row, query, *fields):
+    """The passage of ``row`` that matched, its words marked: PostgreSQL's headline where it made one,
+    else the passage of ``fields`` (summary, then body) around the first word that matches."""
+    headline = getattr(row, "headline", None)
+    if headline:
+        return highlight(headline, query)
+    return highlight(passage("\n".join(getattr(row, field) or "" for field in fields), query), query)
+
+
+def _score(row, top):
+    return 0.5 + 0.4 * row.search_rank / (top or 1)
+
+
+def _event_results(events, query):
+    events = list(events)
+    top = max((event.search_rank for event in events), default=0)
+    results = []
+    for event in events:
+        measures = figures_by_measure(event.figures.all())
+        results.append(
+            Result(
+                _("Event"),
+                event.title,
+                event.get_absolute_url(),
+                _matched(event, query, "summary", "body"),
+                _score(event, top),
+                event,
+                date=event.start_date,
+                end_date=event.end_date,
+                date_precision=event.date_precision,
+                figure=measures[0] if measures else None,
+            )
+        )
+    return results
+
+
+def _brief_results(briefs, query):
+    briefs = list(briefs)
+    top = max((brief.search_rank for brief in briefs), default=0)
     return [
         Result(
-            kind,
-            row.title,
-            row.get_absolute_url(),
-            highlight(getattr(row, "headline", None) or snippet(row), query),
-            0.5 + 0.4 * row.search_rank / top,
-            row,
+            _("Brief"),
+            brief.title,
+            brief.get_absolute_url(),
+            _matched(brief, query, "standfirst", "body"),
+            _score(brief, top),
+            brief,
+            date=brief.published_date,
         )
-        for row in rows
+        for brief in briefs
     ]
 
 
-def _summary(event):
-    return event.summary
-
-
-def _standfirst(brief):
-    return brief.standfirst
+def _headline_figures():
+    """What an event result shows of its figures: every live claim of each measure (the best estimate is
+    worked out from them), with the measure and the claimant, in the event page's order."""
+    return Prefetch(
+        "figures",
+        queryset=Figure.objects.select_related("measure", "claimant_actor", "claimant_organization").order_by(
+            "measure__position", "measure__name", "id"
+        ),
+    )
 
 
 def site_search(query):
@@ -144,13 +194,17 @@ def site_search(query):
     if not query_terms(query):
         return []
     events = (
-        Event.objects.published().search(query).select_related("event_type").order_by("-search_rank", "-start_date")
+        Event.objects.published()
+        .search(query)
+        .select_related("event_type")
+        .prefetch_related(_headline_figures())
+        .order_by("-search_rank", "-start_date")
     )
     briefs = Brief.objects.published().search(query).select_related("organization").order_by("-search_rank")
     results = [
         *_actor_results(query),
         *_organization_results(query),
-        *_ranked(with_headline(events, query, "summary", "body")[:PER_KIND], _("Event"), _summary, query),
-        *_ranked(with_headline(briefs, query, "standfirst", "body")[:PER_KIND], _("Brief"), _standfirst, query),
+        *_event_results(with_headline(events, query, "summary", "body")[:PER_KIND], query),
+        *_brief_results(with_headline(briefs, query, "standfirst", "body")[:PER_KIND], query),
     ]
     return sorted(results, key=lambda r: -r.score)

@@ -12,11 +12,15 @@ from knowledgebase.ihl.models import Allegation
 
 def event_page_queryset(base):
     """Everything the event page shows."""
-    return event_detail_queryset(base).prefetch_related(
-        Prefetch(
-            "allegations", queryset=Allegation.objects.select_related("provision__instrument", "source__publisher")
-        ),
-        Prefetch("briefs", queryset=Brief.objects.published().select_related("organization")),
+    return (
+        event_detail_queryset(base)
+        .select_related("account_source__publisher")
+        .prefetch_related(
+            Prefetch(
+                "allegations", queryset=Allegation.objects.select_related("provision__instrument", "source__publisher")
+            ),
+            Prefetch("briefs", queryset=Brief.objects.published().select_related("organization")),
+        )
     )
 
 

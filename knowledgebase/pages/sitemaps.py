@@ -1,4 +1,5 @@
-"""The sitemap: published events and briefs, actors, organisations, provisions and the main pages."""
+"""The sitemap: published events and briefs, actors, organisations, provisions, the profiles of countries
+with published content, and the main pages."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
@@ -7,6 +8,7 @@ from knowledgebase.actors.models import Actor, Organization
 from knowledgebase.briefs.models import Brief
 from knowledgebase.events.models import Event
 from knowledgebase.ihl.models import Provision
+from knowledgebase.pages.countries import content_counts
 
 
 class PublishedSitemap(Sitemap):
@@ -53,6 +55,16 @@ class ProvisionSitemap(Sitemap):
         return Provision.objects.order_by("pk")
 
 
+class CountrySitemap(Sitemap):
+    """Profiles of the countries that published events or statistics concern."""
+
+    def items(self):
+        return sorted(content_counts())
+
+    def location(self, item):
+        return reverse("countries:detail", kwargs={"code": item})
+
+
 class PageSitemap(Sitemap):
     def items(self):
         return [
@@ -64,7 +76,10 @@ class PageSitemap(Sitemap):
             "actors:actor-list",
             "actors:organization-list",
             "ihl:list",
+            "countries:list",
             "pages:data",
+            "pages:about",
+            "pages:methodology",
         ]
 
     def location(self, item):
@@ -78,4 +93,5 @@ SITEMAPS = {
     "actors": ActorSitemap,
     "organizations": OrganizationSitemap,
     "provisions": ProvisionSitemap,
+    "countries": CountrySitemap,
 }

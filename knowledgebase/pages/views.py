@@ -1,26 +1,44 @@
-"""The home page and the site search."""
+"""The home page, the site search, the data dictionary, and the about and methodology pages."""
 
+from django.conf import settings
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 
 from knowledgebase.briefs.models import Brief
-from knowledgebase.displacement.models import DisplacementStatistic
-from knowledgebase.events.models import Event, MeasureKind
+from knowledgebase.displacement.models import Cause, DisplacementStatistic, Measurement, PopulationType
+from knowledgebase.events.models import Event, Measure, MeasureKind
 from knowledgebase.events.selectors import exchange_queryset, exchange_rows
-from knowledgebase.pages.data import CATALOGUE, CONVENTIONS
+from knowledgebase.ihl.models import AllegationStatus
+from knowledgebase.pages.data import CATALOGUE, CHART_DOWNLOADS, CONVENTIONS
 from knowledgebase.pages.search import site_search
 from knowledgebase.serving.caching import cached_page
 from knowledgebase.serving.ratelimits import SEARCH, limited_as
+from knowledgebase.sources.claims import ABOUT_TOLERANCE
+from knowledgebase.sources.models import Reliability
 
 LATEST_EVENTS = 6
+PINNED_EVENTS = 3
 SEARCH_RESULTS = 50
+
+
+def featured_and_latest_events():
+    """The events a reviewer pinned (newest first, at most PINNED_EVENTS) and the latest events, with their
+    type and countries: three queries whatever the number of events."""
+    events = Event.objects.published().select_related("event_type__category").order_by("-start_date", "-id")
+    pinned = list(events.filter(is_pinned=True)[:PINNED_EVENTS])
+    latest = list(events[:LATEST_EVENTS])
+    prefetch_related_objects([*pinned, *latest], "countries")
+    return pinned, latest
 
 
 @cached_page()
 def home(request):
     latest_exchange = exchange_rows(exchange_queryset(Event.objects.published()).reverse()[:1])
+    pinned_events, latest_events = featured_and_latest_events()
     context = {
-        "latest_events": Event.objects.published().for_list().order_by("-start_date", "-id")[:LATEST_EVENTS],
+        "pinned_events": pinned_events,
+        "latest_events": latest_events,
         "featured_briefs": Brief.objects.published()
         .filter(is_featured=True)
         .select_related("organization")
@@ -44,8 +62,31 @@ def search(request):
 @cached_page()
 def data_dictionary(request):
     """Every download and every column: name, HXL hashtag and meaning."""
-    context = {"catalogue": CATALOGUE, "conventions": CONVENTIONS}
+    context = {"catalogue": CATALOGUE, "chart_downloads": CHART_DOWNLOADS, "conventions": CONVENTIONS}
     return TemplateResponse(request, "pages/data.html", context)
+
+
+@cached_page()
+def about(request):
+    """Who runs the site, how to reach them, and how a record is corrected."""
+    return TemplateResponse(request, "pages/about.html", {"contact_email": settings.CONTACT_EMAIL})
+
+
+@cached_page()
+def methodology(request):
+    """How figures, disputes, best estimates, reliability grades, IHL links, corrections and charts work, with
+    a glossary of population types and measures (the measures recorded for events, in one query)."""
+    context = {
+        "about_tolerance": int(ABOUT_TOLERANCE * 100),
+        "about_example": [int(110 * (1 - ABOUT_TOLERANCE)), int(110 * (1 + ABOUT_TOLERANCE))],
+        "grades": [(value, label) for value, label in Reliability.choices if value],
+        "population_types": PopulationType.choices,
+        "measurements": Measurement.choices,
+        "causes": Cause.choices,
+        "allegation_statuses": AllegationStatus.choices,
+        "event_measures": Measure.objects.order_by("position", "name"),
+    }
+    return TemplateResponse(request, "pages/methodology.html", context)
 
 
 @cached_page()

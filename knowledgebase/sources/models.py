@@ -26,7 +26,9 @@ class SourceKind(models.TextChoices):
 
 # Source reliability on the Admiralty (NATO STANAG 2511) scale, the convention
 # in conflict data and intelligence work: A is completely reliable, F cannot be judged.
+# A source nobody has assessed yet is "not graded" (empty), never F: F is a judgement.
 class Reliability(models.TextChoices):
+    NOT_GRADED = "", _("not graded")
     A = "A", _("A: completely reliable")
     B = "B", _("B: usually reliable")
     C = "C", _("C: fairly reliable")
@@ -71,8 +73,12 @@ class Source(TimeStamped):
         _("reliability"),
         max_length=1,
         choices=Reliability.choices,
-        default=Reliability.F,
-        help_text=_("Admiralty scale. Use F until the source has been assessed."),
+        default=Reliability.NOT_GRADED,
+        blank=True,
+        help_text=_(
+            "Admiralty scale, A to F. Leave it not graded until the source has been assessed; F means it was "
+            "assessed and its reliability cannot be judged."
+        ),
     )
     scale = models.CharField(_("scale"), max_length=16, choices=SourceScale.choices, blank=True)
     notes = models.TextField(_("editorial notes"), blank=True)

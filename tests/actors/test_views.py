@@ -3,10 +3,12 @@
 import re
 
 import pytest
-from pytest_django.asserts import assertContains
+from django.db.models import Count
+from pytest_django.asserts import assertContains, assertNotContains
 
-from knowledgebase.actors.models import Actor
+from knowledgebase.actors.models import Actor, Organization
 from tests import factories
+from tests.reading import chips, empty_result, facet
 
 DEMO_ACTORS = 24
 
@@ -29,7 +31,9 @@ def test_the_actor_list_shows_aliases_and_affiliation(shared_demo_content, clien
     response = client.get("/actors/")
 
     assertContains(response, "Also: Medvechuk")
-    assertContains(response, "Official · President of Ukraine · Ukraine · affiliated to Ukraine")
+    assertContains(
+        response, 'Official · President of Ukraine · <a href="/countries/UA/">Ukraine</a> · affiliated to Ukraine'
+    )
 
 
 @pytest.mark.parametrize(
@@ -130,3 +134,65 @@ def test_an_unknown_organisation_kind_answers_400(shared_demo_content, client):
     response = client.get("/organizations/", {"kind": "cartel"})
 
     assertContains(response, "Select a valid choice. cartel is not one of the available choices.", status_code=400)
+
+
+# --- Facets, active filters and empty results (issue 11, filters that scale) ---------------------
+
+
+@pytest.mark.parametrize(("path", "model"), [("/actors/", Actor), ("/organizations/", Organization)])
+def test_kind_and_country_list_only_values_the_list_has_with_their_counts(shared_demo_content, client, path, model):
+    if model is Organization:  # no demo organisation has a country
+        factories.OrganizationFactory(name="Kyiv Monitoring Group", slug="kyiv-monitoring-group", country_id="UA")
+    response = client.get(path)
+
+    kinds = facet(response, "kind")
+    countries = facet(response, "country")
+    assert kinds and countries
+    assert {value: count for value, _label, count, _checked in kinds} == dict(
+        model.objects.values_list("kind").annotate(n=Count("id")).values_list("kind", "n")
+    )
+    assert {value: count for value, _label, count, _checked in countries} == dict(
+        model.objects.filter(country__isnull=False)
+        .values("country")
+        .annotate(n=Count("id"))
+        .values_list("country", "n")
+    )
+    assert [label for _value, label, _count, _checked in countries] == sorted(
+        label for _value, label, _count, _checked in countries
+    )
+    assertNotContains(response, '<select name="country"')
+
+
+def test_the_actor_facets_count_a_new_actor_and_tick_the_chosen_values(shared_demo_content, client):
+    before = dict((value, count) for value, _label, count, _checked in facet(client.get("/actors/"), "country"))
+    factories.ActorFactory(name="Test official of Kazakhstan", kind="official", country_id="KZ")
+
+    response = client.get("/actors/", {"country": "KZ", "kind": "official"})
+
+    countries = facet(response, "country")
+    assert countries[0] == ("KZ", "Kazakhstan", before["KZ"] + 1, True)
+    assert facet(response, "kind")[0][::3] == ("official", True)
+    assert chips(response) == [
+        ("Kind: Official", "/actors/?country=KZ"),
+        ("Country: Kazakhstan", "/actors/?kind=official"),
+    ]
+
+
+def test_an_empty_actor_list_names_its_filters_and_offers_to_remove_each(shared_demo_content, client):
+    response = client.get("/actors/", {"q": "nobody-by-this-name", "country": "KZ"})
+
+    assert listed_slugs(response, "actors") == []
+    text, removals = empty_result(response)
+    assert text.startswith("No actor matches all of these filters. Remove one to see more:")
+    assert removals == ["/actors/?country=KZ", "/actors/?q=nobody-by-this-name"]
+
+
+def test_a_facet_without_values_says_so_instead_of_an_empty_list(shared_demo_content, client):
+    assert not Organization.objects.filter(country__isnull=False).exists()
+
+    response = client.get("/organizations/")
+
+    assert facet(response, "country") == []
+    assertContains(
+        response, '<div class="facet" id="id_country"><p class="facet-empty">Nothing to choose from yet.</p>'
+    )

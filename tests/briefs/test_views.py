@@ -1,9 +1,9 @@
 """The public brief list and brief pages, over HTTP, on the demo content."""
 
 import re
-from html import unescape
 
 import pytest
+from django.template.defaultfilters import date as date_filter
 from django.utils.html import escape
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -11,6 +11,7 @@ from knowledgebase.briefs.models import Brief
 from knowledgebase.events.models import Event, Figure
 from tests import factories
 from tests.conftest import DRAFT_EVENT, JAN_2024_EXCHANGE
+from tests.reading import visible_text
 
 ISW_BRIEF = "isw-russia-ukraine-biggest-pow-exchange"
 WILSON_BRIEF = "wilson-center-forced-displacement"
@@ -21,10 +22,6 @@ ISW_LINKED_EVENTS = 14
 @pytest.fixture
 def isw_brief(shared_demo_content):
     return Brief.objects.get(slug=ISW_BRIEF)
-
-
-def visible_text(html):
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def section(response, heading_id):
@@ -161,7 +158,7 @@ def test_linked_figures_are_shown_live_with_attribution_and_sources(shared_demo_
     assert "up to 230 according to Unnamed Russian sources" in text
     assert "People returned to Russia 248" in text
     assert "reported in Russia, Ukraine hold biggest prisoners-of-war exchange to date" in text
-    assert "reliability F" in text
+    assert "reliability not graded" in text
 
 
 def test_a_corrected_figure_shows_on_the_brief_at_once(shared_demo_content, client):
@@ -274,3 +271,27 @@ def test_an_editor_previews_a_draft_brief_with_a_not_public_banner(shared_demo_c
 
 def test_an_unknown_brief_is_404(shared_demo_content, client):
     assert client.get("/briefs/no-such-brief/").status_code == 404
+
+
+# --- How to cite a brief (issue 11) --------------------------------------------------------------
+
+
+def test_a_brief_says_how_to_cite_it_crediting_its_organisation_with_the_permalink(isw_brief, client):
+    cite = visible_text(section(client.get(f"/briefs/{ISW_BRIEF}/"), "cite-heading")).replace(" .", ".")
+
+    version = date_filter(isw_brief.updated_at, "j F Y")
+    assert cite.startswith(
+        "How to cite Institute for the Study of War. “Russia, Ukraine hold biggest prisoners-of-war exchange to date” "
+        "(3 January 2024). Brief in Displacement and POW Knowledge Base. "
+        f"http://testserver/briefs/{ISW_BRIEF}/. Version of {version}."
+    )
+    assertContains(
+        client.get(f"/briefs/{ISW_BRIEF}/"),
+        f'<a href="http://testserver/briefs/{ISW_BRIEF}/">http://testserver/briefs/{ISW_BRIEF}/</a>',
+    )
+
+
+def test_an_undated_brief_is_cited_as_undated(shared_demo_content, client):
+    cite = visible_text(section(client.get(f"/briefs/{WILSON_BRIEF}/"), "cite-heading"))
+
+    assert "Wilson Center. “Forced displacement” (undated). Brief in Displacement and POW Knowledge Base." in cite

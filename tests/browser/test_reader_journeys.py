@@ -9,8 +9,10 @@ from tests.conftest import JAN_2024_EXCHANGE
 
 def test_reader_filters_opens_an_event_follows_an_actor_reads_a_brief_and_searches(site, page):
     page.goto(f"{site}/events/")
-    page.get_by_label("Prisoner exchange").check()
-    page.get_by_label("Country").select_option("UA")
+    page.locator("details.facet-group > summary", has_text="Type").click()
+    page.get_by_role("checkbox", name=re.compile("^Prisoner exchange")).check()
+    page.locator("details.facet-group > summary", has_text="Country").click()
+    page.get_by_role("checkbox", name=re.compile("^Ukraine")).check()
     page.get_by_role("button", name="Apply filters").click()
     expect(page.get_by_role("status").filter(has_text="events")).to_have_text("2 events")
     assert "type=prisoner-exchange" in page.url and "country=UA" in page.url
@@ -45,7 +47,8 @@ def test_filters_update_results_without_reload_and_keep_a_shareable_url(site, pa
     page.goto(f"{site}/events/")
     marker = page.evaluate("() => { window.__noReload = true; return true; }")
 
-    page.get_by_label("Prisoner exchange").check()
+    page.locator("details.facet-group > summary", has_text="Type").click()
+    page.get_by_role("checkbox", name=re.compile("^Prisoner exchange")).check()
 
     expect(page.get_by_role("status").filter(has_text="events")).to_have_text("2 events")
     page.wait_for_url(re.compile(r"type=prisoner-exchange"))

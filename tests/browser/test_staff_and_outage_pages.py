@@ -12,10 +12,9 @@ from django.db.backends.utils import CursorWrapper
 from playwright.sync_api import expect
 
 from knowledgebase.core.workflow_groups import REVIEWER
+from tests.browser.checks import VIEWPORTS, page_problems
 
 PASSWORD = "a long pass phrase for the browser"
-VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
-BLOCKING = {"serious", "critical"}
 
 
 @pytest.fixture
@@ -30,11 +29,9 @@ def look(page, name, screenshot_dir):
     failures = {}
     for viewport, (width, height) in VIEWPORTS.items():
         page.set_viewport_size({"width": width, "height": height})
-        violations = [v["id"] for v in Axe().run(page).response["violations"] if v["impact"] in BLOCKING]
-        if violations:
-            failures[viewport] = violations
-        overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        assert overflow <= 0, (name, viewport, overflow)
+        found = page_problems(page, phone=viewport == "phone", axe=Axe())
+        if found:
+            failures[viewport] = found
         page.screenshot(path=str(screenshot_dir / f"{name}-{viewport}.png"), full_page=True)
     assert failures == {}, name
 

@@ -44,6 +44,18 @@ def test_a_reviewers_correction_of_a_published_figure_shows_on_the_public_page(c
     assert "Updated " in html
 
 
+def test_a_change_of_whose_words_the_account_quotes_shows_in_the_change_log(client, demo_content):
+    event = Event.objects.get(public_id=JAN_2024_EXCHANGE)
+    event.account_source = None
+    event._change_reason = "The body is the editors' summary, not ISW's words."
+    event.save()
+
+    html = client.get(f"/events/{JAN_2024_EXCHANGE}/").content.decode()
+
+    assert "Updated: body quoted from" in html
+    assert "The body is the editors&#x27; summary, not ISW&#x27;s words." in html
+
+
 def test_a_retracted_event_keeps_its_page_with_a_notice_and_leaves_lists(client, demo_content, reviewer):
     event = Event.objects.get(public_id=JAN_2024_EXCHANGE)
     publishable_retract(obj=event, by=reviewer, note="Duplicate of another record.")

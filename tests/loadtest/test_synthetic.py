@@ -102,3 +102,10 @@ def test_the_demo_loader_brings_no_synthetic_rows(demo_content):
     assert not SyntheticIdRange.objects.exists()
     assert not Event.objects.filter(title__istartswith="synthetic").exists()
     assert not Actor.objects.filter(name__istartswith="synthetic").exists()
+
+
+def test_the_number_of_statistics_can_be_chosen_apart_from_the_events(demo_content):
+    call_command("generate_synthetic", events=30, statistics=7, actors=10, organizations=5, verbosity=0)
+
+    assert synthetic(Event).count() == 30
+    assert synthetic(DisplacementStatistic).count() == 7

@@ -159,31 +159,36 @@ def test_export_queries_do_not_grow_with_rows(client, db, django_assert_max_num_
     assert len(rows) == 32
 
 
-def test_data_dictionary_documents_every_column(client, db):
-    from knowledgebase.pages.data import CATALOGUE
+def dictionary_sections():
+    """(section id on /data/, download) of every download and chart's data the data dictionary documents."""
+    from knowledgebase.pages.data import CATALOGUE, CHART_DOWNLOADS
 
+    return [(f"export-{d.export.slug}", d) for d in CATALOGUE] + [
+        (f"chart-{d.export.slug}", d) for d in CHART_DOWNLOADS
+    ]
+
+
+def test_data_dictionary_documents_every_column(client, db):
     html = client.get("/data/").content.decode()
 
-    for export, _page, _url in CATALOGUE:
-        for column in export.columns:
+    for _section, download in dictionary_sections():
+        for column in download.export.columns:
             assert f"<code>{column.name}</code>" in html
             assert f"<code>{column.hxl}</code>" in html
 
 
-def test_the_data_dictionary_lists_the_columns_each_download_writes_in_their_order(client, db):
+def test_the_data_dictionary_lists_the_columns_each_download_writes_in_their_order(client, demo_content):
     import re
-
-    from django.urls import reverse
-
-    from knowledgebase.pages.data import CATALOGUE
 
     html = client.get("/data/").content.decode()
 
-    for export, _page, url_name in CATALOGUE:
-        section = html[html.index(f'id="export-{export.slug}"') :]
+    for section_id, download in dictionary_sections():
+        section = html[html.index(f'id="{section_id}"') :]
         section = section[: section.index("</table>")]
         documented = re.findall(r'<th scope="row"><code>([^<]+)</code></th><td><code>([^<]+)</code>', section)
-        rows, _text = read_csv(client.get(reverse(url_name, args=["csv"])))
+        csv_url = download.links()[0][1]
+        assert f'href="{csv_url}"' in section
+        rows, _text = read_csv(client.get(csv_url))
         assert documented == list(zip(rows[0], rows[1], strict=True))
 
 

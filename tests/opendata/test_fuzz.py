@@ -37,6 +37,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from knowledgebase.actors.models import ActorKind, OrganizationKind
+from knowledgebase.displacement.charts import LATEST_CHART, YEARS_CHART
 from knowledgebase.displacement.exports import STATISTICS
 from knowledgebase.displacement.models import Cause, Measurement, PopulationType
 from knowledgebase.events.exports import EVENTS, EXCHANGES, FIGURES
@@ -180,13 +181,16 @@ LISTS = [
     ("/", {}),
     ("/events/", EVENT_PARAMETERS),
     ("/pow-exchanges/", EVENT_PARAMETERS),
-    ("/displacement/", STATISTIC_PARAMETERS),
+    ("/displacement/", {**STATISTIC_PARAMETERS, "map": ["origin", "host"]}),
+    ("/countries/", PAGE_ONLY),
     ("/actors/", {**ACTOR_PARAMETERS, **PAGE_ONLY}),
     ("/organizations/", {**ORGANIZATION_PARAMETERS, **PAGE_ONLY}),
     ("/briefs/", PAGE_ONLY),
     ("/ihl/", {}),
     ("/search/", {"q": EVENT_PARAMETERS["q"] + ACTOR_PARAMETERS["q"], **PAGE_ONLY}),
     ("/data/", {}),
+    ("/about/", {}),
+    ("/about/methodology/", {}),
     ("/feeds/events/", EVENT_PARAMETERS),
     ("/feeds/briefs/", {}),
     ("/api/v1/", {"format": API["format"]}),
@@ -203,10 +207,15 @@ EXPORTS = {
     "/events/figures.": (FIGURES, EVENT_PARAMETERS),
     "/pow-exchanges/export.": (EXCHANGES, EVENT_PARAMETERS),
     "/displacement/export.": (STATISTICS, STATISTIC_PARAMETERS),
+    # The charts' data: CSV only, so a JSON request is a 404.
+    "/pow-exchanges/chart.": (EXCHANGES, EVENT_PARAMETERS),
+    "/displacement/chart-years.": (YEARS_CHART, STATISTIC_PARAMETERS),
+    "/displacement/chart-latest.": (LATEST_CHART, STATISTIC_PARAMETERS),
 }
 DOWNLOAD_FORMATS = ["csv", "json"]
 DETAILS = [
     ("/events/{}/", EVENT_IDS + EVENT_SLUGS),
+    ("/countries/{}/", COUNTRIES),
     ("/actors/{}/", ACTORS),
     ("/organizations/{}/", ORGANIZATIONS),
     ("/briefs/{}/", BRIEFS),
@@ -428,13 +437,13 @@ def assert_complete(export, fmt, response, body):
         assert all(list(record) == names for record in records)
 
 
-@fuzz(max_examples=200)
+@fuzz(max_examples=250)
 @given(call=list_calls())
 def test_lists_feeds_and_api_lists_answer_hostile_queries_and_headers_calmly(shared_demo_content, call):
     answered_calmly(call)
 
 
-@fuzz(max_examples=150)
+@fuzz(max_examples=200)
 @given(download=export_calls())
 def test_downloads_are_refused_or_complete(shared_demo_content, download):
     call, export, fmt = download

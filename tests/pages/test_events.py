@@ -1,14 +1,22 @@
 """The public event list (/events/), event pages and the POW exchange tracker, over HTTP, on the demo content."""
 
+import csv
+import datetime
 import re
+import xml.etree.ElementTree as ET
 from html import unescape
+from unittest import mock
 
 import pytest
+from django.utils import timezone
+from django.utils.formats import date_format
 from pytest_django.asserts import assertContains, assertNotContains
 
-from knowledgebase.events.models import Event, Figure
+from knowledgebase.core.views import CappedPaginator
+from knowledgebase.events.models import Event, EventType, Figure, Measure
 from tests import factories
 from tests.conftest import DRAFT_EVENT, JAN_2024_EXCHANGE, SEP_2022_EXCHANGE, SUMMER_2023_FREEZE
+from tests.reading import chips, empty_result, facet, visible_text
 
 # Public identifiers of other seed events, as in fixtures/demo.json.
 POWS_IN_COMBAT = "pkryf4za"
@@ -19,6 +27,7 @@ NATO_COUNCIL_MEETING = "b8yce68d"
 NATO_AIR_SUPPORT = "4xmy1j5b"
 TOKAYEV_INTERVIEW = "phtbt5hp"
 PUBLISHED_SEED_EVENTS = 14
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture
@@ -29,10 +38,6 @@ def draft_title(shared_demo_content):
 def listed_ids(response):
     """Public ids of the event rows on a list page, in order."""
     return re.findall(r'class="event-title"><a href="/events/([0-9a-z]+)/"', response.content.decode())
-
-
-def visible_text(html):
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def measure_section(response, slug):
@@ -58,6 +63,23 @@ def test_every_published_event_is_listed_and_counted_without_filters(shared_demo
 
     assert len(listed_ids(response)) == PUBLISHED_SEED_EVENTS
     assertContains(response, f"{PUBLISHED_SEED_EVENTS} events")
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        ("/events/", "2,014 events"),
+        ("/displacement/", "2,014 statistics"),
+        ("/actors/", "2,014 actors"),
+        ("/organizations/", "2,014 organisations"),
+        ("/briefs/", "2,014 briefs"),
+    ],
+)
+def test_a_count_in_thousands_reads_with_its_separator_not_as_a_year(shared_demo_content, client, path, text):
+    with mock.patch.object(CappedPaginator, "count", property(lambda paginator: 2014)):
+        response = client.get(path)
+
+    assertContains(response, text)
 
 
 def test_result_count_is_singular_for_one_event(shared_demo_content, client):
@@ -392,7 +414,19 @@ def test_sources_are_listed_with_their_reliability_grade(shared_demo_content, cl
 
     assert "Russia, Ukraine hold biggest prisoners-of-war exchange to date" in sources
     assert "Institute for the Study of War, 3 January 2024" in sources
-    assert '<abbr class="grade grade-F" title="F: reliability cannot be judged">reliability F</abbr>' in sources
+    # The seed does not grade its sources: "not graded", linked to the scale, never an F that reads as a fail.
+    assert '<a class="grade grade-none" href="/about/methodology/#reliability">reliability not graded</a>' in sources
+    assert "reliability F" not in html
+
+
+def test_a_source_graded_f_says_its_reliability_cannot_be_judged(shared_demo_content, client):
+    event = Event.objects.get(public_id=JAN_2024_EXCHANGE)
+    factories.CitationFactory(event=event, source=factories.SourceFactory(title="Graded F", reliability="F"))
+
+    response = client.get(f"/events/{JAN_2024_EXCHANGE}/")
+
+    assertContains(response, "reliability cannot be judged (F)")
+    assertNotContains(response, "reliability F")
 
 
 def test_how_to_cite_gives_the_permalink(shared_demo_content, client):
@@ -468,8 +502,412 @@ def test_the_tracker_links_the_mediator_and_draws_an_accessible_chart(shared_dem
     response = client.get("/pow-exchanges/")
 
     assertContains(response, '<a href="/actors/united-arab-emirates/">United Arab Emirates</a>')
-    assertContains(response, '<title id="pow-cumulative-title">People returned to each side, cumulative</title>')
-    assertContains(response, '<desc id="pow-cumulative-desc">')
-    # Running totals of best estimates: 215 + 230 to Ukraine, 55 + 248 to Russia.
-    assertContains(response, '<td class="num">445</td>')
-    assertContains(response, '<td class="num">303</td>')
+    assertContains(response, '<title id="pow-returned-title">People returned in each exchange, by side</title>')
+    assertContains(response, '<desc id="pow-returned-desc">')
+
+
+def chart_of(response, chart_id):
+    html = response.content.decode()
+    start = html.index(f'<svg class="chart" id="{chart_id}"')
+    return ET.fromstring(html[start : html.index("</svg>", start) + len("</svg>")])
+
+
+def chart_texts(svg):
+    return [" ".join(t.itertext()) for t in svg.iter(f"{SVG}text")]
+
+
+def bars(svg):
+    """(side index, value, is the lowest claim) of every bar of the plot, in the order drawn."""
+    return [
+        (
+            int(re.search(r"chart-series-(\d)", rect.get("class")).group(1)),
+            rect.get("data-value"),
+            "chart-bar-lowest" in rect.get("class"),
+        )
+        for rect in svg.iter(f"{SVG}rect")
+        if rect.get("data-value") is not None
+    ]
+
+
+def test_the_tracker_draws_one_bar_per_exchange_and_side_and_no_running_total(shared_demo_content, client):
+    """The site says January 2024 was the 49th exchange and records 2: adding up those 2 would mislead."""
+    response = client.get("/pow-exchanges/")
+    svg = chart_of(response, "pow-returned")
+
+    # Sides in name order: Russian Federation (0), Ukraine (1); exchanges in date order.
+    assert bars(svg) == [(0, "55", False), (1, "215", False), (0, "248", False), (1, "230", False)]
+    texts = " ".join(chart_texts(svg))
+    for running_total in ("303", "445"):  # 55 + 248 and 215 + 230
+        assert running_total not in texts
+    assert "cumulative" not in response.content.decode().lower()
+    assert svg.find(f"{SVG}polyline") is None
+
+
+def test_the_tracker_chart_draws_the_range_of_claims_as_whiskers(shared_demo_content, client):
+    svg = chart_of(client.get("/pow-exchanges/"), "pow-returned")
+
+    whiskers = [
+        (w.get("data-low"), w.get("data-high")) for w in svg.iter(f"{SVG}path") if w.get("class") == "chart-whisker"
+    ]
+    assert whiskers == [("173", "230")]  # only Ukraine's side of January 2024 has claims that differ
+    assert "Range of claims" in chart_texts(svg)
+
+
+def test_the_tracker_chart_labels_exchanges_by_their_date_at_its_precision(shared_demo_content, client):
+    response = client.get("/pow-exchanges/")
+    texts = chart_texts(chart_of(response, "pow-returned"))
+
+    assert "September 2022" in texts
+    assert "3 January 2024" in texts
+    assertNotContains(response, "2022-09-01<")
+    assertNotContains(response, ">2022-09-01")
+
+
+def test_the_tracker_says_how_many_exchanges_are_recorded_of_how_many_the_sources_count(shared_demo_content, client):
+    text = visible_text(client.get("/pow-exchanges/").content.decode())
+
+    assert (
+        "2 exchanges are recorded here. The sources count more: Dmytro Lubinets counted the exchange of "
+        "3 January 2024 as number 49, and 2 of those 49 are recorded here."
+    ) in text
+    assert "No running total is shown" in text
+
+
+def test_without_a_count_from_the_sources_the_tracker_says_its_list_may_be_incomplete(shared_demo_content, client):
+    Figure.objects.filter(measure__slug="exchange-sequence-number").delete()
+
+    text = visible_text(client.get("/pow-exchanges/").content.decode())
+
+    assert "2 exchanges are recorded here. No source recorded here says how many exchanges there were" in text
+
+
+def synthetic_exchanges(count, ordinal_every=None):
+    """``count`` published exchanges, one a month from March 2025, each with 100 + n people returned to
+    Ukraine (a best estimate) and, for Russia, two claims that disagree (10 + n and 20 + n): no best
+    estimate, so the lowest claim is counted."""
+    exchange_type = EventType.objects.get(slug="prisoner-exchange")
+    to_ukraine = Measure.objects.get(slug="people-returned-to-ukraine")
+    to_russia = Measure.objects.get(slug="people-returned-to-russia")
+    made = []
+    for n in range(count):
+        event = factories.SingleSaveEventFactory(
+            published=True,
+            title=f"Test exchange {n}",
+            event_type=exchange_type,
+            start_date=datetime.date(2025 + (2 + n) // 12, (2 + n) % 12 + 1, 1),
+            date_precision="month",
+            countries=["UA", "RU"],
+        )
+        factories.FigureFactory(event=event, measure=to_ukraine, value=100 + n)
+        factories.FigureFactory(event=event, measure=to_russia, value=10 + n)
+        factories.FigureFactory(event=event, measure=to_russia, value=20 + n)
+        made.append(event)
+    return made
+
+
+def test_a_synthetic_series_is_drawn_exchange_by_exchange_never_summed(shared_demo_content, client):
+    synthetic_exchanges(12)
+
+    response = client.get("/pow-exchanges/", {"date_after": "2025-01-01"})
+    svg = chart_of(response, "pow-returned")
+
+    drawn = bars(svg)
+    assert drawn == [pair for n in range(12) for pair in ((0, str(10 + n), True), (1, str(100 + n), False))]
+    largest = max(int(value) for _side, value, _lowest in drawn)
+    ticks = [int(t.replace(",", "")) for t in chart_texts(svg) if t.replace(",", "").isdigit()]
+    assert max(ticks) < 2 * largest  # the axis reaches the largest exchange, not a total of several
+    assert svg.find(f"{SVG}polyline") is None
+    assert "Lowest claim, no best estimate" in chart_texts(svg)
+
+
+def test_the_tracker_chart_offers_its_points_as_csv_with_the_filters(shared_demo_content, client):
+    response = client.get("/pow-exchanges/", {"country": "UA", "date_after": "2023-01-01"})
+    html = response.content.decode()
+
+    link = re.search(r'href="(/pow-exchanges/chart\.csv\?[^"]*)"', html).group(1)
+    assert "country=UA" in unescape(link) and "date_after=2023-01-01" in unescape(link)
+    rows = list(csv.reader(b"".join(client.get(unescape(link)).streaming_content).decode().splitlines()))
+    assert rows[0][:9] == [
+        "event_id",
+        "title",
+        "date_start",
+        "date_precision",
+        "returned_to",
+        "returned",
+        "is_lowest_claim",
+        "claims_low",
+        "claims_high",
+    ]
+    assert [(r[0], r[4], r[5], r[7], r[8]) for r in rows[2:]] == [
+        (JAN_2024_EXCHANGE, "RU", "248", "248", "248"),
+        (JAN_2024_EXCHANGE, "UA", "230", "173", "230"),
+    ]
+
+
+def test_the_tracker_chart_says_how_to_cite_it_with_the_filters_and_the_date(shared_demo_content, client):
+    response = client.get("/pow-exchanges/", {"country": "UA"})
+    text = re.sub(r" ([.,])", r"\1", visible_text(response.content.decode()))
+
+    today = date_format(timezone.localdate(), "j F Y")
+    assert (
+        "How to cite this chart: “People returned in each exchange, by side”. Displacement and POW Knowledge Base. "
+        f"http://testserver/pow-exchanges/?country=UA. Accessed {today}."
+    ) in text
+
+
+def test_the_tracker_chart_links_to_how_it_is_drawn(shared_demo_content, client):
+    assertContains(client.get("/pow-exchanges/"), 'href="/about/methodology/#charts"')
+
+
+# --- Facets, active filters and empty results (issue 11, filters that scale) ---------------------
+
+
+def test_the_country_filter_lists_only_countries_with_published_events_with_their_counts(shared_demo_content, client):
+    factories.EventFactory(title="A draft in France", countries=["FR"])  # a draft: France has nothing public
+
+    countries = facet(client.get("/events/"), "country")
+
+    assert sorted(countries) == [
+        ("KZ", "Kazakhstan", 1, False),
+        ("RU", "Russian Federation", 10, False),
+        ("UA", "Ukraine", 12, False),
+    ]
+    for code, _label, count, _checked in countries:
+        assert count == Event.objects.published().filter(countries=code).count()
+
+
+def test_the_country_filter_is_a_list_of_checkboxes_not_a_multiple_select(shared_demo_content, client):
+    response = client.get("/events/")
+
+    assertNotContains(response, '<select name="country"')
+    assertContains(response, '<input type="checkbox" name="country" value="UA"')
+    assertContains(response, '<legend class="visually-hidden">Country</legend>')
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("type", {"prisoner-exchange": 2, "pow-abuse-report": 3, "exchange-suspension": 1, "announcement": 4}),
+        ("category", {"detention-and-pows": 6, "conflict": 3, "diplomacy-and-policy": 5}),
+        ("theme", {"pows-and-detainees": 6, "ihl-compliance": 3, "defence-industry": 1}),
+        ("provision", {"gc3-art-13": 1, "gc3-art-23": 1, "gc3-art-130": 2, "cihl-rule-97": 1}),
+    ],
+)
+def test_types_categories_themes_and_provisions_list_only_values_with_published_events_counted(
+    shared_demo_content, client, name, expected
+):
+    values = {value: count for value, _label, count, _checked in facet(client.get("/events/"), name)}
+
+    assert expected.items() <= values.items()
+    assert all(count > 0 for count in values.values())
+
+
+def test_a_chosen_country_comes_first_and_stays_listed_without_published_events(shared_demo_content, client):
+    response = client.get("/events/", {"country": ["FR", "RU"]})
+
+    countries = facet(response, "country")
+    assert countries[:2] == [("RU", "Russian Federation", 10, True), ("FR", "France", 0, True)]
+    assert ("UA", "Ukraine", 12, False) in countries
+
+
+def test_the_counts_are_built_once_per_content_version(shared_demo_content, client):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get("/events/")
+    cache.clear()  # the page cache only: the counts are kept
+    with CaptureQueriesContext(connection) as warm:
+        client.get("/events/")
+    assert not [q for q in warm.captured_queries if "facet_count" in q["sql"]]
+
+    factories.SingleSaveEventFactory(published=True, title="Published in France", countries=["FR"])
+
+    assert ("FR", "France", 1, False) in facet(client.get("/events/"), "country")
+
+
+def test_the_active_filters_show_above_the_results_each_removable_alone(shared_demo_content, client):
+    response = client.get(
+        "/events/",
+        {
+            "country": ["UA", "RU"],
+            "type": "prisoner-exchange",
+            "date_after": "2022-01-01",
+            "q": "exchange",
+            "page": "1",
+        },
+    )
+
+    assert chips(response) == [
+        ("Search: exchange", "/events/?country=RU&country=UA&date_after=2022-01-01&type=prisoner-exchange"),
+        ("Date: from 1 January 2022", "/events/?country=RU&country=UA&q=exchange&type=prisoner-exchange"),
+        (
+            "Country: Russian Federation",
+            "/events/?country=UA&date_after=2022-01-01&q=exchange&type=prisoner-exchange",
+        ),
+        ("Country: Ukraine", "/events/?country=RU&date_after=2022-01-01&q=exchange&type=prisoner-exchange"),
+        ("Type: Prisoner exchange", "/events/?country=RU&country=UA&date_after=2022-01-01&q=exchange"),
+    ]
+
+
+def test_removing_one_filter_keeps_the_others(shared_demo_content, client):
+    response = client.get("/events/", {"country": "KZ", "type": ["announcement", "prisoner-exchange"]})
+    without_kazakhstan = dict((text, href) for text, href in chips(response))["Country: Kazakhstan"]
+
+    response = client.get(without_kazakhstan)
+
+    assert set(listed_ids(response)) == set(
+        Event.objects.published()
+        .filter(event_type__slug__in=["announcement", "prisoner-exchange"])
+        .values_list("public_id", flat=True)
+    )
+    assert [text for text, _href in chips(response)] == ["Type: Prisoner exchange", "Type: Announcement or statement"]
+
+
+def test_no_chips_without_filters(shared_demo_content, client):
+    assert chips(client.get("/events/")) == []
+
+
+def test_an_empty_result_lists_the_active_filters_offers_to_remove_each_and_offers_no_download(
+    shared_demo_content, client
+):
+    response = client.get("/events/", {"country": "KZ", "type": "prisoner-exchange", "disputed": "true"})
+
+    assert listed_ids(response) == []
+    assertContains(response, "No published event matches all of these filters.")
+    empty = response.content.decode().split('<div class="empty-result">', 1)[1]
+    assert [unescape(href) for href in re.findall(r'<a class="chip" href="([^"]+)"', empty)] == [
+        "/events/?disputed=true&type=prisoner-exchange",  # without Kazakhstan
+        "/events/?country=KZ&disputed=true",  # without the type
+        "/events/?country=KZ&type=prisoner-exchange",  # without "only disputed"
+    ]
+    assert "Remove Type: Prisoner exchange" in visible_text(empty)
+    assertNotContains(response, "Download these rows")
+    assertNotContains(response, "/events/export.csv")
+
+
+def test_the_results_fragment_of_the_live_filter_carries_the_chips(shared_demo_content, client):
+    response = client.get("/events/", {"country": "UA"}, headers={"X-Requested-With": "fetch"})
+
+    assert chips(response) == [("Country: Ukraine", "/events/")]
+    assertNotContains(response, "<form")
+
+
+def test_a_skip_link_at_the_top_of_the_filters_leads_to_the_results(shared_demo_content, client):
+    html = client.get("/events/").content.decode()
+
+    form = html[html.index('<form class="filters"') :]
+    assert form.index('<a class="skip-results" href="#results-heading">Skip to results</a>') < form.index("<input")
+    assert '<h2 id="results-heading" class="visually-hidden" tabindex="-1">Results</h2>' in html
+
+
+# --- Sources readers can follow (issue 11) -------------------------------------------------------
+
+
+def section_of(response, heading_id):
+    html = response.content.decode()
+    start = html.rindex("<section", 0, html.index(f'id="{heading_id}"'))
+    return html[start : html.index("</section>", start)]
+
+
+def test_the_account_quoted_from_its_source_is_shown_as_a_quotation_attributed_to_it(shared_demo_content, client):
+    account = section_of(client.get(f"/events/{JAN_2024_EXCHANGE}/"), "account-heading")
+
+    assert '<figure class="quotation">' in account
+    quoted = account[account.index("<blockquote") : account.index("</blockquote>")]
+    assert "Lubinets later clarified that 230 Ukrainian personnel returned" in quoted
+    caption = visible_text(account[account.index("<figcaption>") : account.index("</figcaption>")])
+    assert caption.startswith(
+        "In the words of Russia, Ukraine hold biggest prisoners-of-war exchange to date "
+        "(Institute for the Study of War, 3 January 2024)"
+    )
+
+
+def test_an_account_in_the_editors_words_is_not_shown_as_a_quotation(shared_demo_content, client):
+    account = section_of(client.get(f"/events/{SEP_2022_EXCHANGE}/"), "account-heading")
+
+    assert "<blockquote" not in account
+    assert "ISW describes the exchange as deeply unpopular" in account
+    assert "Written by the editors from the sources listed below." in account
+
+
+def test_the_demo_shows_no_source_url_because_the_seed_gives_none(shared_demo_content, client):
+    sources = section_of(client.get(f"/events/{JAN_2024_EXCHANGE}/"), "sources-heading")
+
+    assert "http" not in sources
+    assert "archived copy" not in sources
+
+
+def test_a_source_with_a_url_and_an_archived_copy_links_both(shared_demo_content, client):
+    event = Event.objects.get(public_id=SEP_2022_EXCHANGE)
+    source = factories.SourceFactory(
+        title="A report online",
+        url="https://example.org/report",
+        archive_url="https://web.archive.org/web/2024/https://example.org/report",
+    )
+    factories.CitationFactory(event=event, source=source, excerpt="Both sides returned prisoners.", locator="p. 2")
+
+    sources = section_of(client.get(f"/events/{SEP_2022_EXCHANGE}/"), "sources-heading")
+
+    assert (
+        '<cite class="source"><a href="https://example.org/report" rel="noopener">A report online</a></cite>' in sources
+    )
+    assert (
+        '<a class="source-archive" href="https://web.archive.org/web/2024/https://example.org/report" rel="noopener">'
+        'archived copy<span class="visually-hidden">: A report online</span></a>'
+    ) in sources
+    assert (
+        '<blockquote cite="https://example.org/report"><p>Both sides returned prisoners.</p></blockquote>'
+        "<figcaption>From “A report online”, p. 2</figcaption>"
+    ) in sources
+
+
+def test_the_tracker_chart_download_answers_400_for_a_filter_it_cannot_read(shared_demo_content, client):
+    response = client.get("/pow-exchanges/chart.csv", {"date_after": "not-a-date"})
+
+    assert response.status_code == 400
+    assert response.json() == {"date": ["Enter a valid date."]}
+
+
+def test_the_tracker_chart_download_follows_the_page_of_the_table(shared_demo_content, client):
+    synthetic_exchanges(60)
+
+    rows = list(
+        csv.reader(
+            b"".join(client.get("/pow-exchanges/chart.csv", {"page": "2"}).streaming_content).decode().splitlines()
+        )
+    )
+
+    # 62 exchanges in date order, 50 a page: the second page holds the last 12 synthetic ones, two sides each.
+    titles = [row[1] for row in rows[2:]]
+    assert titles == [f"Test exchange {n}" for n in range(48, 60) for _side in ("RU", "UA")]
+
+
+def test_the_tracker_lists_the_countries_of_published_exchanges_with_how_many_each(shared_demo_content, client):
+    factories.EventFactory(
+        title="A draft exchange with Kazakhstan",
+        event_type=EventType.objects.get(slug="prisoner-exchange"),
+        countries=["KZ"],
+    )
+
+    countries = facet(client.get("/pow-exchanges/"), "country")
+
+    exchanges = Event.objects.published().filter(event_type__slug="prisoner-exchange")
+    assert sorted(countries) == sorted(
+        {
+            (code, name, exchanges.filter(countries=code).count(), False)
+            for code, name in exchanges.values_list("countries__code", "countries__name")
+        }
+    )
+    assert "KZ" not in [code for code, *_rest in countries]
+    assert {code for code, *_rest in countries} == {"RU", "UA"}
+
+
+def test_an_empty_tracker_selection_names_its_filters_and_offers_no_download(shared_demo_content, client):
+    response = client.get("/pow-exchanges/", {"country": "UA", "date_after": "2030-01-01"})
+
+    text, removals = empty_result(response)
+    assert text.startswith("No published exchange matches all of these filters. Remove one to see more:")
+    assert removals == ["/pow-exchanges/?country=UA", "/pow-exchanges/?date_after=2030-01-01"]
+    assertNotContains(response, "/pow-exchanges/export.csv")
+    assertNotContains(response, "/pow-exchanges/chart.csv")

@@ -2,19 +2,16 @@
 and briefs (published content only)."""
 
 import re
-from html import unescape
 
 import pytest
 from pytest_django.asserts import assertContains, assertNotContains
 
 from knowledgebase.actors.models import Organization
-from knowledgebase.events.models import Event
+from knowledgebase.events.models import Event, Figure
+from knowledgebase.presentation.formatting import stated_value
 from tests import factories
 from tests.conftest import DRAFT_EVENT, JAN_2024_EXCHANGE, SEP_2022_EXCHANGE, SUMMER_2023_FREEZE
-
-
-def visible_text(html):
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+from tests.reading import visible_text
 
 
 def timeline(response):
@@ -83,7 +80,7 @@ def test_an_organisation_profile_lists_its_sources_with_grades_and_its_briefs(sh
 
     assertContains(response, '<h1 id="organization-name">Institute for the Study of War (ISW)</h1>', html=True)
     assertContains(response, "Russia, Ukraine hold biggest prisoners-of-war exchange to date</cite>")
-    assertContains(response, "reliability F")
+    assertContains(response, "reliability not graded")
     assertContains(response, '<a href="/briefs/isw-russia-ukraine-biggest-pow-exchange/">')
 
 
@@ -162,3 +159,85 @@ def test_an_organisation_profile_lists_sources_that_published_content_uses(share
 
     assertContains(response, "The used source")
     assertNotContains(response, "An unused source")
+
+
+# --- The figures they claimed (issue 11) --------------------------------------------------------
+
+
+def claimed(response):
+    """Visible text of each figure listed as claimed on a profile, in order."""
+    html = response.content.decode()
+    if 'id="claimed-heading"' not in html:
+        return []
+    start = html.index('<section aria-labelledby="claimed-heading"')
+    block = html[start : html.index("</section>", start)]
+    return [visible_text(item).replace(" ,", ",") for item in block.split("<li>")[1:]]
+
+
+def test_an_actor_profile_lists_the_figures_it_claimed_with_event_value_measure_and_date(shared_demo_content, client):
+    rows = claimed(client.get("/actors/dmytro-lubinets/"))
+
+    assert rows == [
+        "230 People returned to Ukraine Russia and Ukraine hold the largest POW exchange of the war to date, "
+        "as of 3 January 2024 reported in Russia, Ukraine hold biggest prisoners-of-war exchange to date",
+        "49 Exchange sequence number Russia and Ukraine hold the largest POW exchange of the war to date, "
+        "as of 3 January 2024 reported in Russia, Ukraine hold biggest prisoners-of-war exchange to date",
+    ]
+
+
+def test_a_claimed_value_keeps_its_qualifier(shared_demo_content, client):
+    rows = claimed(client.get("/actors/volodymyr-zelensky/"))
+
+    assert rows[0].startswith("more than 200 People returned to Ukraine")
+
+
+def test_every_claimant_in_the_demo_lists_every_figure_it_claimed(shared_demo_content, client):
+    figures = Figure.objects.published().select_related("event", "measure", "claimant_actor", "claimant_organization")
+    assert figures.count() == 8
+
+    for figure in figures:
+        text = " ".join(claimed(client.get(figure.claimant.get_absolute_url())))
+        assert f"{stated_value(figure)} {figure.measure.name} {figure.event.title}" in text, figure
+
+
+def test_an_organisation_profile_lists_the_figures_it_claimed(shared_demo_content, client):
+    rows = claimed(client.get("/organizations/institute-for-the-study-of-war/"))
+
+    assert [row.split(" Russia and Ukraine")[0] for row in rows] == [
+        "215 People returned to Ukraine",
+        "55 People returned to Russia",
+    ]
+    assert all("September 2022" in row for row in rows)
+
+
+def test_figures_of_draft_events_stay_off_the_profile(shared_demo_content, client):
+    actor = factories.ActorFactory(name="Claimant of a draft")
+    draft = Event.objects.get(public_id=DRAFT_EVENT)
+    factories.FigureFactory(event=draft, claimant_actor=actor, value=999)
+
+    response = client.get(actor.get_absolute_url())
+
+    assert claimed(response) == []
+    assertNotContains(response, "999")
+
+
+def test_the_claimed_figures_cost_one_query_however_many(shared_demo_content, client):
+    actor = factories.ActorFactory(name="Prolific claimant")
+    events = [factories.SingleSaveEventFactory(published=True, title=f"Claimed event {n}") for n in range(3)]
+    factories.FigureFactory(event=events[0], claimant_actor=actor)
+    client.get(actor.get_absolute_url())
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    with CaptureQueriesContext(connection) as one:
+        client.get(actor.get_absolute_url())
+    for event in events[1:]:
+        factories.FigureFactory(event=event, claimant_actor=actor)
+    cache.clear()
+    with CaptureQueriesContext(connection) as three:
+        response = client.get(actor.get_absolute_url())
+
+    assert len(claimed(response)) == 3
+    assert len(three.captured_queries) == len(one.captured_queries)

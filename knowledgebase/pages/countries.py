@@ -1,0 +1,390 @@
+"""Countries: the list of those with published content, a profile of each, and the map of the event list.
+
+A profile joins every app: the events that concern the country (over time by type, the latest, the
+prisoner exchanges with each side's numbers), displacement statistics from it and hosted in it, the
+actors and organisations based there and the briefs about it, each with its downloads, and a locator
+map. Every section is one query, however much the country has.
+"""
+
+from django.conf import settings
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Value
+from django.db.models.functions import ExtractYear
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from knowledgebase.actors.models import Actor, Organization
+from knowledgebase.briefs.models import Brief
+from knowledgebase.core.models import Country
+from knowledgebase.displacement.models import DisplacementStatistic
+from knowledgebase.events.models import Event
+from knowledgebase.events.selectors import counted_value, exchange_queryset, exchange_rows
+from knowledgebase.presentation import maps
+from knowledgebase.presentation.charts import line_chart
+from knowledgebase.serving.caching import cached_page
+from knowledgebase.serving.content_version import memoised
+
+LATEST_EVENTS = 10
+EXCHANGES_SHOWN = 20
+STATISTICS_SHOWN = 10
+PEOPLE_SHOWN = 30
+CHART_TYPES = 5  # types drawn as series of their own; the rest are grouped
+MAP_MARKS = 500  # located places drawn on the event map, the most frequent first
+
+
+def profile_url(code):
+    return reverse("countries:detail", kwargs={"code": code})
+
+
+def profile_urls():
+    """A fast ``profile_url`` for a whole map (one ``reverse``, not one per country)."""
+    pattern = profile_url("ZZ")
+    return lambda code: pattern.replace("/ZZ/", f"/{code}/")
+
+
+# --- The event list's map -------------------------------------------------------------------------
+
+
+def _event_geography(rows):
+    """One aggregate query over the events ``rows`` selects: how many concern each country (with its
+    name), and how many were located at each pair of coordinates, with their precision and place."""
+    through = Event.countries.through
+    selected = rows.values("pk")
+    coordinate = DecimalField(max_digits=8, decimal_places=5)
+    by_country = (
+        through.objects.filter(event__in=selected)
+        .values(code=F("country_id"), name=F("country__name"))
+        .annotate(
+            is_place=Value(0),
+            lat=Value(None, output_field=coordinate),
+            lon=Value(None, output_field=coordinate),
+            precision=Value(""),
+            place=Value(""),
+            n=Count("*"),
+        )
+        .order_by()
+    )
+    by_place = (
+        Event.objects.filter(pk__in=selected, latitude__isnull=False)
+        .values(
+            code=Value(""),
+            name=Value(""),
+            is_place=Value(1),
+            lat=F("latitude"),
+            lon=F("longitude"),
+            precision=F("geo_precision"),
+            place=F("place_name"),
+        )
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    rows = by_country.union(by_place, all=True).order_by("is_place", "-n")[: 300 + MAP_MARKS]
+    return [dict(row) for row in rows]
+
+
+def _map_data(request, rows, is_capped):
+    """Over the cap, the first COUNT_CAP events in the list's order are mapped, so the sort matters."""
+    selected = rows[: settings.COUNT_CAP] if is_capped else rows.order_by()
+    ignore = ("page",) if is_capped else ("page", "sort")
+    return maps.kept_for_selection(request, "events", lambda: _event_geography(selected), ignore)
+
+
+def _coordinate(value):
+    """A latitude or longitude as stored (five decimals at most), without trailing zeros."""
+    return f"{float(value):.5f}".rstrip("0").rstrip(".")
+
+
+def _places(places):
+    """The map marks of located events (rows of place, lat, lon, precision and n) and their table."""
+    marks = [
+        maps.Mark(
+            float(row["lon"]),
+            float(row["lat"]),
+            row["precision"],
+            _("%(place)s (%(precision)s): %(n)s")
+            % {
+                "place": row["place"] or _("unnamed place"),
+                "precision": maps.PRECISION_LABELS.get(row["precision"], row["precision"]),
+                "n": number_format(row["n"], force_grouping=True),
+            },
+        )
+        for row in places
+    ]
+    table = maps.Table(
+        _("Located events by place"),
+        [_("Place"), _("Latitude, longitude"), _("Precision"), _("Events")],
+        [
+            [
+                (row["place"] or _("unnamed place"), "", False),
+                (f"{_coordinate(row['lat'])}, {_coordinate(row['lon'])}", "", False),
+                (maps.PRECISION_LABELS.get(row["precision"], row["precision"]), "", False),
+                (row["n"], "", True),
+            ]
+            for row in places
+        ],
+    )
+    return marks, table
+
+
+def _located(events):
+    """Where ``events`` were located: one row per place, the most frequent first (one query)."""
+    return list(
+        events.filter(latitude__isnull=False)
+        .values(lat=F("latitude"), lon=F("longitude"), precision=F("geo_precision"), place=F("place_name"))
+        .annotate(n=Count("*"))
+        .order_by("-n", "place")[:MAP_MARKS]
+    )
+
+
+def _events_links(request):
+    """code -> the event list with the same filters and this country instead of the chosen ones."""
+    query = request.GET.copy()
+    for name in ("country", "page"):
+        query.pop(name, None)
+    prefix = f"{reverse('events:list')}?{query.urlencode()}{'&' if query else ''}country="
+    return lambda code: prefix + code
+
+
+def event_map(request, rows, is_capped):
+    """The map of the events the list's filters select: countries shaded by how many events concern
+    them, located events drawn as marks by their geographic precision. Over COUNT_CAP events, the map
+    shows the first COUNT_CAP in the list's order and says so."""
+    data = _map_data(request, rows, is_capped)
+    events_link = _events_links(request)
+    countries = [row for row in data if not row["is_place"]]
+    places = [row for row in data if row["is_place"]][:MAP_MARKS]
+    names = {row["code"]: row["name"] for row in countries}
+
+    def label(code, n):
+        return ngettext("%(country)s: %(n)s event", "%(country)s: %(n)s events", n) % {
+            "country": names[code],
+            "n": number_format(n, force_grouping=True),
+        }
+
+    marks, place_table = _places(places)
+    title = _("Where the selected events happened")
+    if is_capped:
+        cap = number_format(settings.COUNT_CAP, force_grouping=True)
+        description = _(
+            "Countries shaded by the number of events that concern them, for the first %(cap)s events of "
+            "the selection in the list's order; narrow the filters to map every event."
+        ) % {"cap": cap}
+    else:
+        description = _("Countries shaded by the number of selected events that concern them.")
+    if marks:
+        description += " " + _("Events with coordinates are marked by how precisely they are located.")
+    country_table = maps.Table(
+        _("Selected events by country"),
+        [_("Country"), _("Events")],
+        [[(row["name"], events_link(row["code"]), False), (row["n"], "", True)] for row in countries],
+    )
+    return maps.choropleth(
+        "events-map",
+        title,
+        description,
+        {row["code"]: row["n"] for row in countries},
+        href=events_link,
+        label=label,
+        other_href=profile_urls(),
+        marks=marks,
+        tables=[country_table, *([place_table] if places else [])],
+    )
+
+
+# --- Countries with content -----------------------------------------------------------------------
+
+
+def content_counts():
+    """{code: (events, statistics of people from it, statistics of people hosted in it)} of every country
+    with published content, kept per content version (three aggregate queries)."""
+
+    def build():
+        events = dict(
+            Event.countries.through.objects.filter(event__in=Event.objects.published().values("pk"))
+            .values_list("country_id")
+            .annotate(n=Count("*"))
+        )
+        statistics = {}
+        for side in ("origin", "host"):
+            rows = (
+                DisplacementStatistic.objects.published()
+                .filter(**{f"{side}_country__isnull": False})
+                .values_list(f"{side}_country_id")
+                .annotate(n=Count("*"))
+            )
+            for code, n in rows:
+                statistics.setdefault(code, {})[side] = n
+        return {
+            code: (events.get(code, 0), sides.get("origin", 0), sides.get("host", 0))
+            for code in {*events, *statistics}
+            for sides in [statistics.get(code, {})]
+        }
+
+    return memoised("countries-with-content", build)
+
+
+@cached_page()
+def country_list(request):
+    counts = content_counts()
+    countries = Country.objects.filter(code__in=counts).order_by("name")
+    rows = [(country, *counts[country.code]) for country in countries]
+    names = {country.code: country.name for country in countries}
+
+    def label(code, n):
+        return ngettext("%(country)s: %(n)s event", "%(country)s: %(n)s events", n) % {
+            "country": names[code],
+            "n": number_format(n, force_grouping=True),
+        }
+
+    world = maps.choropleth(
+        "countries-map",
+        _("Countries with published content"),
+        _("Countries shaded by the number of published events that concern them; the table gives every number."),
+        {code: events for code, (events, _origin, _host) in counts.items() if code in names},
+        href=profile_urls(),
+        label=label,
+        other_href=profile_urls(),
+    )
+    return TemplateResponse(request, "countries/country_list.html", {"rows": rows, "world": world})
+
+
+# --- A country's profile --------------------------------------------------------------------------
+
+
+def events_by_year_and_type(events):
+    """{type name: [(year, count), …]} with every year from the first to the last (a year without events of
+    a type counts 0), the CHART_TYPES most frequent types apart and the rest grouped; and the total."""
+    rows = list(
+        events.order_by()
+        .values(year=ExtractYear("start_date"), type=F("event_type__name"))
+        .annotate(n=Count("pk"))
+        .order_by("year", "type")
+    )
+    if not rows:
+        return {}, None, 0
+    totals = {}
+    for row in rows:
+        totals[row["type"]] = totals.get(row["type"], 0) + row["n"]
+    ranked = sorted(totals, key=lambda name: (-totals[name], name))
+    other = _("Other types") if len(ranked) > CHART_TYPES + 1 else None
+    kept = ranked[:CHART_TYPES] if other else ranked
+    years = range(rows[0]["year"], rows[-1]["year"] + 1)
+    counts = {}
+    for row in rows:
+        name = row["type"] if row["type"] in kept else other
+        counts[(name, row["year"])] = counts.get((name, row["year"]), 0) + row["n"]
+    names = [*kept, *([other] if other else [])]
+    series = {name: [(year, counts.get((name, year), 0)) for year in years] for name in names}
+    return series, other, sum(totals.values())
+
+
+def _exchanges(events, code):
+    """The latest exchanges concerning the country, newest first, with each side's numbers (the country's
+    own side first)."""
+    rows = exchange_rows(exchange_queryset(events).reverse()[:EXCHANGES_SHOWN])
+    sides = {}
+    for row in rows:
+        for country in row.event.countries.all():
+            if country.code in row.sides:
+                sides[country.code] = country
+    sides = sorted(sides.values(), key=lambda country: (country.code != code, country.name))
+    return [
+        (row, [(side, row.sides.get(side.code), *counted_value(row.sides.get(side.code))) for side in sides])
+        for row in rows
+    ], sides
+
+
+def _briefs(code):
+    """Published briefs linked to a published event or statistic that concerns the country."""
+    events = Event.objects.published().filter(countries=code)
+    statistics = DisplacementStatistic.objects.published().filter(Q(origin_country=code) | Q(host_country=code))
+    through_events = Brief.events.through.objects.filter(brief=OuterRef("pk"), event__in=events.values("pk"))
+    through_statistics = Brief.statistics.through.objects.filter(
+        brief=OuterRef("pk"), displacementstatistic__in=statistics.values("pk")
+    )
+    return (
+        Brief.objects.published()
+        .filter(Exists(through_events) | Exists(through_statistics))
+        .select_related("organization")
+        .order_by("-published_date", "title")
+    )
+
+
+def _downloads(code):
+    """(label, [(format, URL)]) of every table on the profile, through the list downloads and the API."""
+
+    def both(url_name, parameter):
+        return [(fmt.upper(), f"{reverse(url_name, args=[fmt])}?{parameter}={code}") for fmt in ("csv", "json")]
+
+    return [
+        (_("Events"), both("events:export", "country")),
+        (_("Their figures"), both("events:figure-export", "country")),
+        (_("Prisoner exchanges"), both("events:exchange-export", "country")),
+        (_("Statistics of people from here"), both("displacement:export", "origin")),
+        (_("Statistics of people hosted here"), both("displacement:export", "host")),
+        (_("Actors based here"), [("JSON", f"{reverse('api:actor-list')}?country={code}")]),
+        (_("Organisations based here"), [("JSON", f"{reverse('api:organization-list')}?country={code}")]),
+    ]
+
+
+def _locator(country, events):
+    """The profile's map: the country highlighted among its neighbours, its located events marked."""
+    places = _located(events)
+    marks, place_table = _places(places)
+    description = _("A map of the region around %(country)s, which is highlighted.") % {"country": country.name}
+    if marks:
+        description += " " + _("Events with coordinates are marked by how precisely they are located.")
+    return maps.locator(
+        "country-map",
+        country.code,
+        _("%(country)s on the world map") % {"country": country.name},
+        description,
+        other_href=profile_urls(),
+        marks=marks,
+        tables=[place_table] if places else [],
+    )
+
+
+@cached_page()
+def country_detail(request, code):
+    if code != code.upper():
+        return redirect("countries:detail", code=code.upper(), permanent=True)
+    country = Country.objects.filter(code=code).first()
+    if country is None:
+        raise Http404(_("No country has this ISO 3166-1 alpha-2 code."))
+    events = Event.objects.published().filter(countries=code)
+    series, other, event_count = events_by_year_and_type(events)
+    chart = line_chart(
+        "country-events",
+        _("Events concerning %(country)s, by year and type") % {"country": country.name},
+        _("Number of published events each year, one line per type of event."),
+        series,
+        other=other,
+    )
+    exchanges, sides = _exchanges(events, code)
+    statistics = DisplacementStatistic.objects.published().with_attribution()
+    _events, from_count, hosted_count = content_counts().get(code, (0, 0, 0))
+    context = {
+        "country": country,
+        "event_count": event_count,
+        "from_count": from_count,
+        "hosted_count": hosted_count,
+        "locator": _locator(country, events),
+        "chart": chart,
+        "series": series,
+        "years": [year for year, _n in next(iter(series.values()), [])],
+        "latest_events": events.for_list().order_by("-start_date", "-id")[:LATEST_EVENTS],
+        "exchanges": exchanges,
+        "sides": sides,
+        "from_here": statistics.filter(origin_country=code)[:STATISTICS_SHOWN],
+        "hosted_here": statistics.filter(host_country=code)[:STATISTICS_SHOWN],
+        "actors": Actor.objects.filter(country=code).order_by("name")[:PEOPLE_SHOWN],
+        "organizations": Organization.objects.filter(country=code).order_by("name")[:PEOPLE_SHOWN],
+        "briefs": _briefs(code),
+        "downloads": _downloads(code),
+    }
+    return TemplateResponse(request, "countries/country_detail.html", context)
