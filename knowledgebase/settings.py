@@ -48,6 +48,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # Before the admin, which it patches to show a field per language.
+    "modeltranslation",
     "knowledgebase.core.apps.KnowledgeBaseAdminConfig",
     # Static files in development come from WhiteNoise, not runserver (whose handler let a
     # "/static/../" path become a server error).
@@ -164,7 +166,13 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English"))]
+# English at today's URLs, Ukrainian under /uk/ (i18n_patterns without a prefix for the default language).
+# A third language is a line here and a catalogue in locale/.
+LANGUAGES = [("en", _("English")), ("uk", _("Ukrainian"))]
+# Content fields translated per language (django-modeltranslation); a missing translation falls back to
+# English, and the page says so.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True

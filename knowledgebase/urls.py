@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
@@ -10,18 +11,11 @@ from knowledgebase.pages.sitemaps import SITEMAPS
 from knowledgebase.pages.views import robots_txt
 from knowledgebase.serving.caching import cached_page
 
+# Not translated: the admin's address, the API (``?lang=``), the sitemap (which lists both languages),
+# and the machine-read files.
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("knowledgebase.api_urls")),
-    path("", include("knowledgebase.pages.event_urls")),
-    path("briefs/", include("knowledgebase.briefs.urls")),
-    path("", include("knowledgebase.pages.actor_urls")),
-    path("", include("knowledgebase.pages.country_urls")),
-    path("ihl/", include("knowledgebase.ihl.urls")),
-    path("displacement/", include("knowledgebase.displacement.urls")),
-    path("feeds/events/", EventFeed(), name="feed-events"),
-    path("feeds/briefs/", BriefFeed(), name="feed-briefs"),
-    path("feeds/actors/<slug:slug>/", ActorEventFeed(), name="feed-actor"),
     path(
         "sitemap.xml", cached_page()(sitemap_views.index), {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"}
     ),
@@ -32,8 +26,22 @@ urlpatterns = [
     path(".well-known/security.txt", security_txt, name="security-txt"),
     path("health/", health, name="health"),
     path("", include(two_factor_urls)),
-    path("", include("knowledgebase.pages.urls")),
 ]
+
+# Every public page, in English at its address and in Ukrainian under /uk/.
+urlpatterns += i18n_patterns(
+    path("", include("knowledgebase.pages.event_urls")),
+    path("briefs/", include("knowledgebase.briefs.urls")),
+    path("", include("knowledgebase.pages.actor_urls")),
+    path("", include("knowledgebase.pages.country_urls")),
+    path("ihl/", include("knowledgebase.ihl.urls")),
+    path("displacement/", include("knowledgebase.displacement.urls")),
+    path("feeds/events/", EventFeed(), name="feed-events"),
+    path("feeds/briefs/", BriefFeed(), name="feed-briefs"),
+    path("feeds/actors/<slug:slug>/", ActorEventFeed(), name="feed-actor"),
+    path("", include("knowledgebase.pages.urls")),
+    prefix_default_language=False,
+)
 
 handler400 = "knowledgebase.core.views.bad_request"
 handler404 = "knowledgebase.pages.views.not_found"
