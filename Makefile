@@ -14,7 +14,7 @@ PORT ?= 8000
 # SECURE_COOKIES=0 make serve (see README, "Security").
 SERVE_ENV = DEBUG=0 SECRET_KEY=$${SECRET_KEY:-$$(cat var/secret_key)}
 
-.PHONY: help install demo demo-data serve bench test test-fast chromium mutation lint format migrations-check check clean
+.PHONY: help install demo demo-data serve bench test test-fast chromium mutation lint format migrations-check check messages clean
 
 help:
 	@echo "make demo              set up and serve the demo at http://$(HOST):$(PORT)"
@@ -25,6 +25,7 @@ help:
 	@echo "make bench             benchmark (PostgreSQL; see benchmarks/README.md)"
 	@echo "make lint | format     ruff check | ruff format"
 	@echo "make migrations-check  fail if models and migrations disagree"
+	@echo "make messages          refresh and compile the translation catalogues (needs GNU gettext)"
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -93,6 +94,15 @@ migrations-check: install
 
 check: install
 	DEBUG=1 $(MANAGE) check
+
+# The translation catalogues of locale/, refreshed from the code and templates and compiled (both committed,
+# so that `make demo` needs no gettext tools). tests/test_translations.py extracts with the same --ignore.
+MESSAGES_IGNORE := --ignore=.venv --ignore=tests --ignore=benchmarks --ignore=test-artifacts --ignore=static/vendor \
+	--ignore=var --ignore=mutants
+
+messages: install
+	DEBUG=1 $(MANAGE) makemessages --all $(MESSAGES_IGNORE)
+	DEBUG=1 $(MANAGE) compilemessages --ignore=$(VENV)
 
 clean:
 	rm -rf $(VENV) var

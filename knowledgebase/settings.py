@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "knowledgebase.opendata.language.OpenDataLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -177,6 +178,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Dates at their precision per language (knowledgebase/formats/<language>/formats.py), before Django's formats.
+FORMAT_MODULE_PATH = ["knowledgebase.formats"]
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
@@ -335,6 +338,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
+        "knowledgebase.opendata.api.document_language",
         "knowledgebase.opendata.api.document_error_responses",
     ],
     "ENUM_NAME_OVERRIDES": {"GeographyScopeEnum": "knowledgebase.displacement.models.GeographyScope"},

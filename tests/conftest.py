@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
+from django.utils import translation
 
 from knowledgebase.core.workflow_groups import EDITOR, REVIEWER
 from knowledgebase.serving.content_version import clear_memo
@@ -54,6 +55,15 @@ def demo_content_for_module(django_db_setup, django_db_blocker):
 @pytest.fixture
 def shared_demo_content(demo_content_for_module, db):
     """The demo content, loaded once for the module; each test runs in a savepoint of its own."""
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request to a /uk/ page leaves Ukrainian active in the
+    thread, and a record a factory made after it would get its text in Ukrainian only."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

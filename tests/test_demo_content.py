@@ -12,14 +12,17 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 from django.utils.html import escape
+from django.utils.translation import gettext
 
 from knowledgebase.actors.models import Actor, ActorAlias, Organization
-from knowledgebase.briefs.models import Brief
-from knowledgebase.core.models import PublicationStatus
+from knowledgebase.briefs.models import Brief, Recommendation, Takeaway
+from knowledgebase.core.models import Country, PublicationStatus, Theme
+from knowledgebase.core.translation import missing_translation
 from knowledgebase.displacement.models import DisplacementStatistic
-from knowledgebase.events.models import Event, Figure, Participation
-from knowledgebase.ihl.models import Allegation, Provision
+from knowledgebase.events.models import Event, EventCategory, EventType, Figure, Measure, Participation
+from knowledgebase.ihl.models import Allegation, Instrument, Provision
 from tests.conftest import DRAFT_EVENT, JAN_2024_EXCHANGE, SEP_2022_EXCHANGE, SUMMER_2023_FREEZE
 
 PUBLISHED = PublicationStatus.PUBLISHED
@@ -134,7 +137,7 @@ def test_medvedchuk_was_released_in_september_2022_and_keeps_the_seed_misspellin
 
     assert {p.participant.slug for p in released} == {"viktor-medvedchuk", "azov-regiment"}
     assert Actor.objects.get(slug="viktor-medvedchuk").name == "Viktor Medvedchuk"
-    alias = ActorAlias.objects.get(actor__slug="viktor-medvedchuk")
+    alias = ActorAlias.objects.get(actor__slug="viktor-medvedchuk", kind="misspelling")
     assert (alias.name, alias.kind) == ("Medvechuk", "misspelling")
 
 
@@ -254,6 +257,75 @@ def test_loading_the_demo_twice_changes_nothing(shared_demo_content):
     call_command("load_demo", verbosity=0)
 
     assert (Event.objects.count(), Figure.objects.count(), Actor.objects.count(), Brief.objects.count()) == counts
+
+
+# --- In Ukrainian ---------------------------------------------------------------------------------
+
+# Every model whose text the demo gives in both languages.
+TRANSLATED_MODELS = [
+    Event,
+    Participation,
+    Figure,
+    Allegation,
+    Brief,
+    Takeaway,
+    Recommendation,
+    DisplacementStatistic,
+    Actor,
+    Organization,
+    Provision,
+    Instrument,
+    EventCategory,
+    EventType,
+    Measure,
+    Theme,
+    Country,
+]
+# Each person's name as Ukrainian sources spell it.
+UKRAINIAN_NAMES = {
+    "volodymyr-zelensky": "Володимир Зеленський",
+    "dmytro-lubinets": "Дмитро Лубінець",
+    "denys-shmyhal": "Денис Шмигаль",
+    "dmytro-kuleba": "Дмитро Кулеба",
+    "petro-yatsenko": "Петро Яценко",
+    "viktor-medvedchuk": "Віктор Медведчук",
+    "kassym-jomart-tokayev": "Касим-Жомарт Токаєв",
+}
+
+
+@pytest.mark.parametrize("model", TRANSLATED_MODELS, ids=lambda model: model.__name__)
+def test_every_seed_text_has_its_ukrainian_translation(shared_demo_content, model):
+    assert model.objects.exists()
+    assert list(model.objects.filter(missing_translation(model, "uk"))) == []
+
+
+def test_every_published_seed_record_has_a_ukrainian_title(shared_demo_content):
+    for model, field in [(Event, "title"), (Brief, "title"), (DisplacementStatistic, "title")]:
+        published = model.objects.published()
+        assert published.exists()
+        assert not published.filter(**{f"{field}_uk__isnull": True}).exists()
+        assert not published.filter(**{f"{field}_uk": ""}).exists()
+
+
+def test_the_seed_people_have_their_ukrainian_names_and_cyrillic_aliases(shared_demo_content):
+    for slug, name in UKRAINIAN_NAMES.items():
+        actor = Actor.objects.get(slug=slug)
+        assert actor.name_uk == name
+        assert actor.aliases.filter(name=name, language="uk").exists()
+
+
+def test_the_january_2024_exchange_page_in_ukrainian_shows_its_ukrainian_title(shared_demo_content, client):
+    event = Event.objects.get(public_id=JAN_2024_EXCHANGE)
+
+    response = client.get(f"/uk/events/{JAN_2024_EXCHANGE}/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'<h1 id="event-title">{escape(event.title_uk)}</h1>' in html
+    assert event.title_uk.startswith("Росія та Україна провели найбільший")
+    assert escape(event.title_en) not in html
+    with translation.override("uk"):
+        assert gettext("This text has not been translated yet.") not in html
 
 
 # --- Every public URL ----------------------------------------------------------------------------

@@ -3,6 +3,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from knowledgebase.actors.models import Actor, ActorAlias, Organization
+from knowledgebase.core.admin_translation import TranslationAdmin, in_every_language, translation_filters
 from knowledgebase.core.admin_workflow import ServiceAdmin
 
 
@@ -29,11 +30,11 @@ class ChildActorInline(admin.TabularInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(ServiceAdmin):
+class ActorAdmin(ServiceAdmin, TranslationAdmin):
     list_display = ["name", "kind", "country", "parent", "position", "event_count"]
-    list_filter = ["kind", "country"]
+    list_filter = ["kind", "country", *translation_filters()]
     list_select_related = ["country", "parent"]
-    search_fields = ["name", "slug", "aliases__name", "position", "wikidata_qid"]
+    search_fields = in_every_language(Actor, "name", "slug", "aliases__name", "position", "wikidata_qid")
     autocomplete_fields = ["country", "parent"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ActorAliasInline, ChildActorInline]
@@ -56,16 +57,16 @@ class ActorAliasAdmin(ServiceAdmin):
     list_display = ["name", "actor", "kind", "language"]
     list_filter = ["kind"]
     list_select_related = ["actor"]
-    search_fields = ["name", "actor__name"]
+    search_fields = ["name", "actor__name_en", "actor__name_uk"]
     autocomplete_fields = ["actor"]
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ServiceAdmin):
+class OrganizationAdmin(ServiceAdmin, TranslationAdmin):
     list_display = ["name", "acronym", "kind", "country", "source_count"]
-    list_filter = ["kind", "country"]
+    list_filter = ["kind", "country", *translation_filters()]
     list_select_related = ["country"]
-    search_fields = ["name", "acronym", "slug", "wikidata_qid"]
+    search_fields = in_every_language(Organization, "name", "acronym", "slug", "wikidata_qid")
     autocomplete_fields = ["country", "parent"]
     prepopulated_fields = {"slug": ["name"]}
     ordering = ["name", "id"]

@@ -9,3 +9,8 @@ class ActorsConfig(DomainConfig):
     label = "actors"
     verbose_name = _("Actors and organisations")
     shared_models = ("actor", "actoralias", "organization")
+
+    def ready(self):
+        from knowledgebase.actors.derived import declare
+
+        declare()

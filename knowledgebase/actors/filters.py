@@ -7,6 +7,7 @@ from django.utils.translation import ngettext_lazy
 
 from knowledgebase.actors.models import Actor, ActorKind, Organization, OrganizationKind
 from knowledgebase.core.models import Country
+from knowledgebase.core.translation import in_language
 from knowledgebase.presentation.widgets import Facet, FastSelectMultiple, MemoisedChoicesMixin
 from knowledgebase.serving.content_version import memoised
 
@@ -45,9 +46,9 @@ def _kinds_and_countries(model):
     return memoised(
         f"actors.filters.{model.__name__}.kinds-and-countries",
         lambda: list(
-            model.objects.values_list("kind", "country", "country__name")
+            model.objects.values_list("kind", "country", in_language("country__name", model))
             .annotate(facet_count=Count("id"))
-            .order_by("country__name", "country", "kind")
+            .order_by(in_language("country__name", model), "country", "kind")
         ),
     )
 

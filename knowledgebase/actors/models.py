@@ -41,13 +41,34 @@ class ActorKind(models.TextChoices):
     OTHER = "other", _("Other or unnamed party")
 
 
-class ActorQuerySet(models.QuerySet):
+#: Separates the names in ``search_names``: a query never holds one, so it never matches across two names.
+NAME_SEPARATOR = "\n"
+
+
+def folded_names(*names):
+    """The ``search_names`` of a row: each non-empty name, whitespace collapsed and case-folded (see
+    ``core.search`` for why folded in Python), each once, one a line."""
+    folded = (" ".join(str(name).split()).casefold() for name in names if name)
+    return NAME_SEPARATOR.join(dict.fromkeys(name for name in folded if name))
+
+
+def name_query(query):
+    """The query as ``search_names`` is matched with: whitespace collapsed, case-folded."""
+    return " ".join((query or "").replace("\x00", " ").split()).casefold()
+
+
+class NameSearchQuerySet(models.QuerySet):
     def search(self, query):
-        """Name or any alias contains the query (case-insensitive)."""
-        query = query.strip()
+        """Rows one of whose names (in any language or script, aliases included) contains the query, in any
+        case: one condition on the row's own ``search_names`` column, no join."""
+        query = name_query(query)
         if not query:
             return self.none()
-        return self.filter(Q(name__icontains=query) | Q(aliases__name__icontains=query)).distinct()
+        return self.filter(search_names__contains=query)
+
+
+class ActorQuerySet(NameSearchQuerySet):
+    pass
 
 
 class ActorManager(SlugNaturalKeyManager.from_queryset(ActorQuerySet)):
@@ -93,6 +114,8 @@ class Actor(TimeStamped):
     acled_actor_name = models.CharField(
         _("ACLED actor name"), max_length=200, blank=True, help_text=_("The actor's name in ACLED data, if it differs.")
     )
+    # The name in every language and every alias, case-folded, one a line (``actors.services``).
+    search_names = models.TextField(editable=False, blank=True)
 
     objects = ActorManager()
 
@@ -170,12 +193,8 @@ class OrganizationKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class OrganizationQuerySet(models.QuerySet):
-    def search(self, query):
-        query = query.strip()
-        if not query:
-            return self.none()
-        return self.filter(Q(name__icontains=query) | Q(acronym__icontains=query))
+class OrganizationQuerySet(NameSearchQuerySet):
+    pass
 
 
 class OrganizationManager(SlugNaturalKeyManager.from_queryset(OrganizationQuerySet)):
@@ -209,6 +228,8 @@ class Organization(TimeStamped):
     website = URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
     wikidata_qid = models.CharField(_("Wikidata QID"), max_length=20, blank=True)
+    # The name in every language and the acronym, case-folded, one a line (``actors.services``).
+    search_names = models.TextField(editable=False, blank=True)
 
     objects = OrganizationManager()
 

@@ -56,11 +56,12 @@ class Brief(Publishable):
     )
     actors = models.ManyToManyField(Actor, verbose_name=_("linked actors"), related_name="briefs", blank=True)
     search_document = models.TextField(editable=False, blank=True)
+    search_body = models.TextField(editable=False, blank=True)  # the body in every language, case-folded
     # Kept up to date on PostgreSQL only (see core.search); an unused column on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = BriefManager()
-    history = HistoricalRecords(excluded_fields=["search_document", "search_vector", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["search_document", "search_body", "search_vector", "updated_at"])
 
     class Meta:
         ordering = ["-published_date", "title"]

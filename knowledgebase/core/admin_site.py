@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp import user_has_device
 
 from knowledgebase.core import derived
+from knowledgebase.core.admin_translation import missing_translation_counts
 from knowledgebase.core.models import PublicationStatus, Publishable
 from knowledgebase.core.services import can_publish
 
@@ -109,6 +110,7 @@ class KnowledgeBaseAdminSite(admin.AdminSite):
         extra = {
             "review_counts": counts,
             "review_total": sum(count for _name, count in counts),
+            "missing_translations": missing_translation_counts(self, request),
             **self.sign_ins(request),
         }
         return super().index(request, {**extra, **(extra_context or {})})

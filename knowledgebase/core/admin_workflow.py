@@ -107,7 +107,7 @@ class PublishableAdmin(ServiceAdmin):
         return super().has_delete_permission(request, obj) and not locked_for(request.user, obj)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form_class = super().get_form(request, obj, change, **kwargs)
+        form_class = super().get_form(request, obj, change=change, **kwargs)
         user, model = request.user, self.model
 
         class WorkflowForm(form_class):
@@ -202,7 +202,7 @@ class ChildOfPublishableAdmin(ServiceAdmin):
         return super().has_delete_permission(request, obj) and not locked_for(request.user, publishable_of(obj))
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form_class = super().get_form(request, obj, change, **kwargs)
+        form_class = super().get_form(request, obj, change=change, **kwargs)
         user = request.user
 
         class ChildForm(form_class):

@@ -17,11 +17,12 @@ from dataclasses import dataclass
 import django_filters
 from django.db.models import Exists, QuerySet
 from django.http import JsonResponse
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_filters import FilterSet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
+
+from knowledgebase.presentation.formatting import day_date
 
 
 @dataclass(frozen=True)
@@ -126,9 +127,7 @@ def active_filters(request, bound):
             ):
                 if bound_value is not None:
                     found.append(
-                        ActiveFilter(
-                            field.label, text % date_format(bound_value, "j F Y"), _without(request, f"{name}_{suffix}")
-                        )
+                        ActiveFilter(field.label, text % day_date(bound_value), _without(request, f"{name}_{suffix}"))
                     )
         elif hasattr(field, "queryset"):
             key = field.to_field_name or "pk"

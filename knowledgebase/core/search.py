@@ -1,30 +1,62 @@
-"""Text search shared by every searchable model.
+"""Text search shared by every searchable model, in every language and script of the site.
 
-A searchable model keeps a ``search_document``: its title, summary and the
-names (aliases included) of what it is linked to, case-folded. Its long text
-(``body``) is searched too, with less weight.
+A searchable model keeps two stored, case-folded columns, which its app's services rebuild whenever
+what they are made of changes (``core.derived``):
 
-* PostgreSQL: full-text search (``websearch`` syntax, which never raises on
-  user input) over the weighted vector of both fields, stored in a
-  ``search_vector`` column with a GIN index (PostgreSQL-only migration), and
-  ranked with ts_rank on the stored vector.
-* SQLite: every word of the query must occur in either field; a word in the
-  title counts 3, in the document 2, in the body 1.
+* ``search_document``: its title and summary (or standfirst) in every language, and the names, in every
+  language, aliases and scripts included, of what it is linked to ("Dmytro Lubinets" and "Дмитро Лубінець");
+* ``search_body``: its long text (``body``) in every language.
+
+Why folded copies stored with the row, rather than ``icontains`` or a function registered with SQLite:
+SQLite's ``LIKE`` folds ASCII only, so ``icontains`` never matches "Лубінець" for "лубінець". Folding in
+Python (``str.casefold``) when the row is written, and folding the query's words the same way, makes
+matching a plain ``contains`` that behaves alike on every database and in every tool that reads the
+table, with no extra query and no Python function run over every body of the table on each search (which
+a registered SQLite function would do). The cost is one copy of the bodies' text.
+
+* PostgreSQL: full-text search in the ``websearch`` syntax (which never raises on user input) over the
+  stored ``search_vector`` column, which a GIN index serves because the query reads the column itself.
+  The vector holds the document under two configurations at weight A: ``english``, which stems English
+  ("exchanges" finds "exchange"), and ``kb_simple``, ``simple`` with ``unaccent`` where the extension is
+  available (see the events migration that creates it), for Ukrainian and any language PostgreSQL has
+  no stemmer for; and each language's body under that language's configuration at weight C. A query
+  matches under either configuration; results are ranked with ts_rank on the stored vector, and a
+  result's passage is cut by ts_headline around the words of either.
+* SQLite: every word of the query, case-folded, must occur in either column; a word in a title counts 3,
+  in the document 2, in the body 1.
 """
 
+import functools
+import operator
 import re
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connections
-from django.db.models import Case, F, FloatField, Q, TextField, Value, When
-from django.db.models.functions import Coalesce, Concat
+from django.db.models import Case, F, FloatField, Func, Q, TextField, Value, When
+from django.db.models.functions import NullIf
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from modeltranslation.fields import TranslationField
+from modeltranslation.utils import build_localized_fieldname
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
+#: The configuration of English text: stemmed, English stop words left out.
 SEARCH_CONFIG = "english"
+#: The configuration of text in every other language: words as written, lower-cased (and unaccented where
+#: PostgreSQL has ``unaccent``). PostgreSQL ships no Ukrainian stemmer.
+SIMPLE_CONFIG = "kb_simple"
+#: The languages PostgreSQL can stem, with their configuration; the others are read with SIMPLE_CONFIG.
+LANGUAGE_CONFIGS = {"en": SEARCH_CONFIG}
 _WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def config_for(language):
+    """The text-search configuration of text written in ``language``."""
+    return LANGUAGE_CONFIGS.get(language, SIMPLE_CONFIG)
 
 
 def clean_query(query):
@@ -39,48 +71,108 @@ def clean_query(query):
 
 
 def query_terms(query):
+    """The query's words, case-folded as the stored search columns are."""
     return _WORD.findall(clean_query(query).casefold())[:MAX_TERMS]
 
 
 def document_text(*parts):
-    """The case-folded text stored in a ``search_document`` field."""
+    """The case-folded text stored in a search column (``search_document``, ``search_body``,
+    ``search_names``): the non-empty parts, whitespace collapsed, joined by spaces."""
     return " ".join(" ".join(str(part).split()) for part in parts if part).casefold()
+
+
+def language_columns(model, field):
+    """[(language code, column)] holding ``field``'s text: one column per language of the site when the field
+    is entered per language (django-modeltranslation), else the field itself, in the default language."""
+    columns = []
+    for code, _name in settings.LANGUAGES:
+        column = build_localized_fieldname(field, code)
+        try:
+            if isinstance(model._meta.get_field(column), TranslationField):
+                columns.append((code, column))
+        except FieldDoesNotExist:
+            continue
+    return columns or [(settings.LANGUAGE_CODE, field)]
+
+
+def every_language(obj, field):
+    """``obj``'s ``field`` in every language it is written in, each text once, without fallbacks."""
+    values = []
+    for _code, column in language_columns(type(obj), field):
+        value = getattr(obj, column, None)
+        if value and value not in values:
+            values.append(value)
+    return values
+
+
+def reading_columns(model, *fields):
+    """The columns of ``fields`` in the order a result's passage is looked for in: each field in the
+    reader's language, then in each other language of the site."""
+    current = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    columns = {field: dict(language_columns(model, field)) for field in fields}
+    order = [current, *(code for code, _name in settings.LANGUAGES if code != current)]
+    return list(
+        dict.fromkeys(by_language[code] for code in order for by_language in columns.values() if code in by_language)
+    )
 
 
 def is_postgresql(queryset):
     return connections[queryset.db].vendor == "postgresql"
 
 
-def search_vector(document_field="search_document", body_field="body"):
-    """The weighted vector of a row's text; stored in ``search_vector`` on PostgreSQL."""
-    return SearchVector(document_field, weight="A", config=SEARCH_CONFIG) + SearchVector(
-        body_field, weight="C", config=SEARCH_CONFIG
+def search_vector(model):
+    """The weighted vector of a ``model`` row's text, stored in its ``search_vector`` on PostgreSQL: the
+    document under both configurations (A), each language's body under its own (C)."""
+    parts = [
+        SearchVector("search_document", weight="A", config=SEARCH_CONFIG),
+        SearchVector("search_document", weight="A", config=SIMPLE_CONFIG),
+        *(
+            SearchVector(column, weight="C", config=config_for(code))
+            for code, column in language_columns(model, "body")
+        ),
+    ]
+    return functools.reduce(operator.add, parts)
+
+
+def search_query(query):
+    """The query under both configurations: a row matches if it matches under either."""
+    text = clean_query(query)
+    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG) | SearchQuery(
+        text, search_type="websearch", config=SIMPLE_CONFIG
     )
 
 
 def refresh_search_vectors(queryset):
     """On PostgreSQL, store each row's weighted vector (ranking then reads it instead of parsing text)."""
     if is_postgresql(queryset):
-        queryset.update(search_vector=search_vector())
+        queryset.update(search_vector=search_vector(queryset.model))
 
 
-def search_queryset(queryset, query, *, document_field="search_document", body_field="body", title_field="title"):
+def _spellings(term):
+    """How a case-folded word may be written in a title: SQLite compares non-ASCII letters case-sensitively."""
+    return list(dict.fromkeys([term, term.capitalize(), term.upper()]))
+
+
+def search_queryset(queryset, query, *, title_field="title"):
     """Rows matching ``query``, annotated with ``search_rank`` (higher is better)."""
     terms = query_terms(query)
     if not terms:
         return queryset.annotate(search_rank=Value(0.0, output_field=FloatField())).none()
     if is_postgresql(queryset):
-        search_query = SearchQuery(clean_query(query), search_type="websearch", config=SEARCH_CONFIG)
-        return queryset.filter(search_vector=search_query).annotate(
-            search_rank=SearchRank(F("search_vector"), search_query)
-        )
+        found = search_query(query)
+        return queryset.filter(search_vector=found).annotate(search_rank=SearchRank(F("search_vector"), found))
+    titles = [column for _code, column in language_columns(queryset.model, title_field)]
     matches = Q()
     rank = Value(0.0, output_field=FloatField())
     for term in terms:
-        matches &= Q(**{f"{document_field}__contains": term}) | Q(**{f"{body_field}__icontains": term})
+        matches &= Q(search_document__contains=term) | Q(search_body__contains=term)
+        # Ranking only: a title written in the usual cases of the word ("Лубінець", "ЛУБІНЕЦЬ") counts as one.
+        in_title = functools.reduce(
+            operator.or_, (Q(**{f"{column}__contains": spelling}) for column in titles for spelling in _spellings(term))
+        )
         rank = rank + Case(
-            When(**{f"{title_field}__icontains": term}, then=Value(3.0)),
-            When(**{f"{document_field}__contains": term}, then=Value(2.0)),
+            When(in_title, then=Value(3.0)),
+            When(search_document__contains=term, then=Value(2.0)),
             default=Value(1.0),
             output_field=FloatField(),
         )
@@ -91,27 +183,32 @@ def search_queryset(queryset, query, *, document_field="search_document", body_f
 # text is not escaped, so it marks with control characters, escapes everything,
 # then turns the markers into <mark> elements.
 MARK_START, MARK_END = "\x02", "\x03"
+PASSAGE_SEPARATOR = " … "
 
 
 def with_headline(queryset, query, *fields):
-    """On PostgreSQL, annotate ``headline``: fragments of ``fields`` around the matches (page rows only)."""
+    """On PostgreSQL, annotate ``headline``: fragments of ``fields`` around the matches, read in the reader's
+    language first, then in the others (``reading_columns``), for the rows of the page only."""
     if not is_postgresql(queryset) or not query_terms(query):
         return queryset
-    parts = [part for field in fields for part in (Coalesce(field, Value(""), output_field=TextField()), Value(" … "))][
-        :-1
-    ]
-    text = Concat(*parts, output_field=TextField())
+    columns = reading_columns(queryset.model, *fields)
+    text = Func(
+        Value(PASSAGE_SEPARATOR),
+        *(NullIf(F(column), Value("")) for column in columns),
+        function="CONCAT_WS",
+        output_field=TextField(),
+    )
     return queryset.annotate(
         headline=SearchHeadline(
             text,
-            SearchQuery(clean_query(query), search_type="websearch", config=SEARCH_CONFIG),
+            search_query(query),
             config=SEARCH_CONFIG,
             start_sel=MARK_START,
             stop_sel=MARK_END,
             max_fragments=2,
             max_words=30,
             min_words=12,
-            fragment_delimiter=" … ",
+            fragment_delimiter=PASSAGE_SEPARATOR,
         )
     )
 

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from knowledgebase.core.admin_translation import TranslationAdmin, in_every_language, translation_filters
 from knowledgebase.core.admin_workflow import HistoryAdmin, PublishableAdmin
 from knowledgebase.displacement.models import DisplacementStatistic
 from knowledgebase.displacement.resources import DisplacementStatisticResource
@@ -8,7 +9,7 @@ from knowledgebase.spreadsheets.resources import SpreadsheetImportExportMixin
 
 
 @admin.register(DisplacementStatistic)
-class DisplacementStatisticAdmin(SpreadsheetImportExportMixin, HistoryAdmin, PublishableAdmin):
+class DisplacementStatisticAdmin(SpreadsheetImportExportMixin, HistoryAdmin, PublishableAdmin, TranslationAdmin):
     resource_classes = [DisplacementStatisticResource]
     list_display = ["title", "value", "qualifier", "population_type", "measurement", "cause", "as_of_date", "status"]
     list_filter = [
@@ -20,9 +21,12 @@ class DisplacementStatisticAdmin(SpreadsheetImportExportMixin, HistoryAdmin, Pub
         "host_scope",
         "origin_country",
         "host_country",
+        *translation_filters(),
     ]
     list_select_related = ["origin_country", "host_country"]
-    search_fields = ["title", "public_id", "includes", "excerpt", "source__title"]
+    search_fields = in_every_language(
+        DisplacementStatistic, "title", "public_id", "includes", "excerpt", "source__title"
+    )
     autocomplete_fields = [
         "origin_country",
         "host_country",

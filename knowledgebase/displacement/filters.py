@@ -1,13 +1,14 @@
 """The FilterSet behind /displacement/ (page, exports and API)."""
 
 import django_filters
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from knowledgebase.core.models import Country
+from knowledgebase.core.translation import in_language
 from knowledgebase.displacement.models import (
     Cause,
     DisplacementStatistic,
@@ -33,7 +34,7 @@ def geography_choices():
     too, which selects none), read once per content version."""
     return memoised(
         "displacement.filters.geography",
-        lambda: [(GLOBAL, str(_("Global"))), *Country.objects.values_list("code", "name")],
+        lambda: [(GLOBAL, str(_("Global"))), *Country.objects.values_list("code", in_language("name", Country))],
     )
 
 
@@ -60,12 +61,12 @@ STATISTIC_COUNT = ngettext_lazy("%(count)s statistic", "%(count)s statistics", "
 def published_statistics_by(side):
     """The facet of ``origin`` or ``host``: "global" (when global statistics are published) and each
     country with published statistics, with how many each selects, from one aggregate query."""
-    scope, code, name = f"{side}_scope", f"{side}_country", f"{side}_country__name"
+    scope, code, name = f"{side}_scope", f"{side}_country", f"{side}_country_name"
 
     def counted():
         rows = (
             DisplacementStatistic.objects.published()
-            .values(scope, code, name)
+            .values(scope, code, **{name: in_language(F(f"{side}_country__name"), DisplacementStatistic)})
             .annotate(facet_count=Count("id"))
             .order_by(name, code, scope)
         )

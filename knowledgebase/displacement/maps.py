@@ -6,6 +6,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from knowledgebase.core.translation import in_language
 from knowledgebase.presentation import maps
 
 SIDES = ("origin", "host")
@@ -57,7 +58,7 @@ def statistic_map(request, statistics):
         return list(
             statistics.order_by()
             .filter(**{f"{side}_country__isnull": False})
-            .values(code=F(f"{side}_country_id"), name=F(f"{side}_country__name"))
+            .values(code=F(f"{side}_country_id"), name=in_language(F(f"{side}_country__name"), statistics.model))
             .annotate(largest=Max("value"), n=Count("pk"))
             .order_by("-largest", "name")
         )

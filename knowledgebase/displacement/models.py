@@ -113,7 +113,7 @@ class DisplacementStatistic(Publishable, AttributedValue):
         _("as-of note"),
         max_length=200,
         blank=True,
-        help_text=_("When the source gives no date, say so, e.g. 'undated page: \u201ccurrently\u201d'."),
+        help_text=_("When the source gives no date, say so, e.g. 'undated page: “currently”'."),
     )
     includes = models.TextField(
         _("what it includes"), blank=True, help_text=_("Which people the number counts and which it leaves out.")

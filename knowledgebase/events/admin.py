@@ -3,6 +3,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy, ngettext
 
+from knowledgebase.core.admin_translation import (
+    TranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+    in_every_language,
+    translation_filters,
+)
 from knowledgebase.core.admin_workflow import (
     ChildOfPublishableAdmin,
     HistoryAdmin,
@@ -36,34 +43,34 @@ CLAIM_AUTOCOMPLETE = ["measure", "claimant_actor", "claimant_organization", "sou
 
 
 @admin.register(EventCategory)
-class EventCategoryAdmin(ServiceAdmin):
+class EventCategoryAdmin(ServiceAdmin, TranslationAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
-    search_fields = ["name"]
+    search_fields = in_every_language(EventCategory, "name")
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(EventType)
-class EventTypeAdmin(ServiceAdmin):
+class EventTypeAdmin(ServiceAdmin, TranslationAdmin):
     list_display = ["name", "category", "slug"]
     list_filter = ["category"]
     list_select_related = ["category"]
-    search_fields = ["name", "category__name"]
+    search_fields = in_every_language(EventType, "name", "category__name")
     autocomplete_fields = ["category"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Measure)
-class MeasureAdmin(ServiceAdmin):
+class MeasureAdmin(ServiceAdmin, TranslationAdmin):
     list_display = ["name", "kind", "country", "position"]
     list_filter = ["kind"]
     list_select_related = ["country"]
-    search_fields = ["name", "description"]
+    search_fields = in_every_language(Measure, "name", "description")
     autocomplete_fields = ["country"]
     prepopulated_fields = {"slug": ["name"]}
 
 
-class ParticipationInline(LockedWithParentInline, admin.TabularInline):
+class ParticipationInline(LockedWithParentInline, TranslationTabularInline):
     model = Participation
     extra = 1
     fields = ["actor", "organization", "role", "note"]
@@ -77,7 +84,7 @@ class CitationInline(LockedWithParentInline, admin.TabularInline):
     autocomplete_fields = ["source"]
 
 
-class FigureInline(LockedWithParentInline, admin.StackedInline):
+class FigureInline(LockedWithParentInline, TranslationStackedInline):
     model = Figure
     extra = 0
     fields = CLAIM_FIELDS
@@ -86,7 +93,7 @@ class FigureInline(LockedWithParentInline, admin.StackedInline):
 
 
 @admin.register(Event)
-class EventAdmin(SpreadsheetImportExportMixin, HistoryAdmin, PublishableAdmin):
+class EventAdmin(SpreadsheetImportExportMixin, HistoryAdmin, PublishableAdmin, TranslationAdmin):
     resource_classes = [EventResource]
     list_display = [
         "title",
@@ -107,16 +114,19 @@ class EventAdmin(SpreadsheetImportExportMixin, HistoryAdmin, PublishableAdmin):
         "date_precision",
         "themes",
         "countries",
+        *translation_filters(),
     ]
     list_select_related = ["event_type"]
-    search_fields = [
+    search_fields = in_every_language(
+        Event,
         "title",
         "public_id",
         "slug",
         "summary",
-        "participations__actor__name",
+        "participations__actor__name_en",
+        "participations__actor__name_uk",
         "participations__actor__aliases__name",
-    ]
+    )
     autocomplete_fields = ["event_type", "countries", "themes", "related_events", "account_source"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "start_date"
@@ -167,7 +177,7 @@ class EventAdmin(SpreadsheetImportExportMixin, HistoryAdmin, PublishableAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(ChildOfPublishableAdmin):
+class ParticipationAdmin(ChildOfPublishableAdmin, TranslationAdmin):
     list_display = ["event", "actor", "organization", "role"]
     list_filter = ["role"]
     list_select_related = ["event", "actor", "organization"]
@@ -211,7 +221,7 @@ class FigureBreakdownInline(LockedWithParentInline, admin.TabularInline):
 
 
 @admin.register(Figure)
-class FigureAdmin(SpreadsheetImportExportMixin, HistoryAdmin, ChildOfPublishableAdmin):
+class FigureAdmin(SpreadsheetImportExportMixin, HistoryAdmin, ChildOfPublishableAdmin, TranslationAdmin):
     resource_classes = [FigureResource]
     list_display = ["event", "measure", "value", "qualifier", "claimant", "source", "rank"]
     list_filter = ["rank", "qualifier", "measure"]

@@ -167,12 +167,13 @@ class Event(Publishable):
         help_text=_("Featured first on the home page while it is published. Only a reviewer can pin or unpin."),
     )
     search_document = models.TextField(editable=False, blank=True)
+    search_body = models.TextField(editable=False, blank=True)  # the body in every language, case-folded
     # Kept up to date on PostgreSQL only (see core.search); an unused column on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = EventManager()
     history = HistoricalRecords(
-        excluded_fields=["search_document", "search_vector", "has_disputed_figures", "updated_at"]
+        excluded_fields=["search_document", "search_body", "search_vector", "has_disputed_figures", "updated_at"]
     )
     #: Fields only a reviewer may change, whatever the status (core.services): what the home page features.
     reviewer_fields = ("is_pinned",)

@@ -6,34 +6,39 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import QuerySet
 
-from knowledgebase.core.search import document_text, refresh_search_vectors
+from knowledgebase.core.search import document_text, every_language, refresh_search_vectors
 from knowledgebase.events.models import Event, Figure
 from knowledgebase.sources.claims import summarise_claims
 
 
 def event_search_document(event: Event) -> str:
-    """Title, summary, place, type and every participant's names and aliases, case-folded.
-
-    The body is searched as a field of its own, with less weight."""
+    """Title and summary in every language, place, type and every participant's names (in every language)
+    and aliases (in every script), case-folded. The body is searched as a column of its own
+    (``event_search_body``), with less weight."""
     names = []
     for participation in event.participations.all():
         if participation.actor_id:
-            names.append(participation.actor.name)
+            names.extend(every_language(participation.actor, "name"))
             names.extend(alias.name for alias in participation.actor.aliases.all())
         else:
-            names.extend([participation.organization.name, participation.organization.acronym])
+            names.extend([*every_language(participation.organization, "name"), participation.organization.acronym])
     return document_text(
-        event.title,
-        event.summary,
-        event.place_name,
+        *every_language(event, "title"),
+        *every_language(event, "summary"),
+        *every_language(event, "place_name"),
         event.region,
-        event.event_type.name,
+        *every_language(event.event_type, "name"),
         *names,
     )
 
 
+def event_search_body(event: Event) -> str:
+    """The body in every language, case-folded."""
+    return document_text(*every_language(event, "body"))
+
+
 def events_refresh_search_documents(*, events: QuerySet[Event]) -> int:
-    """Rebuild the search document of each event in the queryset ``events``."""
+    """Rebuild the search columns of each event in the queryset ``events``."""
     rows = list(
         Event.objects.filter(pk__in=events.values("pk"))
         .select_related("event_type")
@@ -41,7 +46,8 @@ def events_refresh_search_documents(*, events: QuerySet[Event]) -> int:
     )
     for event in rows:
         event.search_document = event_search_document(event)
-    Event.objects.bulk_update(rows, ["search_document"], batch_size=500)
+        event.search_body = event_search_body(event)
+    Event.objects.bulk_update(rows, ["search_document", "search_body"], batch_size=500)
     refresh_search_vectors(Event.objects.filter(pk__in=[row.pk for row in rows]))
     return len(rows)
 

@@ -1,29 +1,30 @@
 from django.contrib import admin
 
+from knowledgebase.core.admin_translation import TranslationAdmin, TranslationStackedInline, in_every_language
 from knowledgebase.core.admin_workflow import ChildOfPublishableAdmin, LockedWithParentInline, ServiceAdmin, add_inline
 from knowledgebase.events.models import Event
 from knowledgebase.ihl.models import Allegation, Instrument, Provision
 
 
 @admin.register(Instrument)
-class InstrumentAdmin(ServiceAdmin):
+class InstrumentAdmin(ServiceAdmin, TranslationAdmin):
     list_display = ["short_name", "name", "adopted_date", "position"]
-    search_fields = ["name", "short_name"]
+    search_fields = in_every_language(Instrument, "name", "short_name")
     prepopulated_fields = {"slug": ["short_name"]}
 
 
 @admin.register(Provision)
-class ProvisionAdmin(ServiceAdmin):
+class ProvisionAdmin(ServiceAdmin, TranslationAdmin):
     list_display = ["article", "title", "instrument"]
     list_filter = ["instrument"]
     list_select_related = ["instrument"]
-    search_fields = ["article", "title", "summary", "instrument__short_name"]
+    search_fields = in_every_language(Provision, "article", "title", "summary", "instrument__short_name")
     autocomplete_fields = ["instrument"]
     prepopulated_fields = {"slug": ["article", "title"]}
     view_on_site = True
 
 
-class AllegationInline(LockedWithParentInline, admin.StackedInline):
+class AllegationInline(LockedWithParentInline, TranslationStackedInline):
     model = Allegation
     extra = 0
     fields = [("provision", "status", "source"), "excerpt", "note"]
@@ -35,7 +36,7 @@ add_inline(Event, AllegationInline)
 
 
 @admin.register(Allegation)
-class AllegationAdmin(ChildOfPublishableAdmin):
+class AllegationAdmin(ChildOfPublishableAdmin, TranslationAdmin):
     list_display = ["event", "provision", "status", "source"]
     list_filter = ["status", "provision__instrument", "provision"]
     list_select_related = ["event", "provision__instrument", "source"]

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from knowledgebase.actors.models import Actor, ActorAlias, ActorKind, Organization, OrganizationKind
+from knowledgebase.actors.models import Actor, ActorAlias, ActorKind, Organization, OrganizationKind, folded_names
+from knowledgebase.actors.services import actors_refresh_search_names
 from knowledgebase.core.models import Country, PublicationStatus, Theme
 from knowledgebase.core.search import document_text, refresh_search_vectors
 from knowledgebase.displacement.models import Cause, DisplacementStatistic, GeographyScope, Measurement, PopulationType
@@ -167,6 +168,7 @@ class Generator:
             [
                 Organization(
                     name=f"Synthetic organisation {n}",
+                    search_names=folded_names(f"Synthetic organisation {n}"),
                     slug=f"synthetic-organisation-{n}",
                     kind=self.rng.choice(kinds),
                     country=self.rng.choice(self.countries),
@@ -185,6 +187,7 @@ class Generator:
             [
                 Actor(
                     name=f"Synthetic actor {n}",
+                    search_names=folded_names(f"Synthetic actor {n}"),
                     slug=f"synthetic-actor-{n}",
                     kind=self.rng.choice(kinds),
                     country=self.rng.choice(self.countries),
@@ -200,6 +203,8 @@ class Generator:
                 [ActorAlias(actor=actor, name=f"{actor.name} alias", kind="alias") for actor in self.actors[::10]],
                 batch_size=BATCH,
             )
+            aliased = [actor.pk for actor in self.actors[::10]]
+            actors_refresh_search_names(actors=Actor.objects.filter(pk__in=aliased))
         of_synthetic_actors = SyntheticIdRange.objects.covering(Actor, "actor_id")
         self.aliases = dict(ActorAlias.objects.filter(of_synthetic_actors).values_list("actor_id", "name"))
 

@@ -1,10 +1,12 @@
 """Shared API pieces."""
 
+from django.conf import settings
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 from knowledgebase.core.filtering import bind_filters
+from knowledgebase.opendata.language import PARAMETER as LANGUAGE_PARAMETER
 
 
 class FilterBackend(DjangoFilterBackend):
@@ -39,10 +41,42 @@ ERROR_SCHEMA = {
 DETAIL_SCHEMA = {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
 
 
+def document_language(result, generator, request, public):
+    """drf-spectacular post-processing hook: every GET operation takes ``lang`` and ``Accept-Language``
+    (see ``opendata.language``); an unknown ``lang`` answers 400 (documented by the next hook)."""
+    codes = [code for code, _name in settings.LANGUAGES]
+    parameters = [
+        {
+            "name": LANGUAGE_PARAMETER,
+            "in": "query",
+            "required": False,
+            "schema": {"type": "string", "enum": codes},
+            "description": (
+                "Language of labels and translated text (titles, summaries, names), with the English text "
+                "where a translation is missing. Identifiers, figures, dates and field names never change. "
+                "Without it, Accept-Language chooses; otherwise English. Any other value answers 400."
+            ),
+        },
+        {
+            "name": "Accept-Language",
+            "in": "header",
+            "required": False,
+            "schema": {"type": "string"},
+            "description": f"Used when there is no {LANGUAGE_PARAMETER} parameter: the first of {', '.join(codes)}.",
+        },
+    ]
+    for path_item in result.get("paths", {}).values():
+        operation = path_item.get("get")
+        if operation:
+            operation.setdefault("parameters", []).extend(parameters)
+    return result
+
+
 def document_error_responses(result, generator, request, public):
     """drf-spectacular post-processing hook: say what every GET operation answers when it cannot.
 
-    Lists with filters answer 400 with the filters' errors (a value that names nothing, a bad date);
+    Lists with filters answer 400 with the filters' errors (a value that names nothing, a bad date), and
+    every operation with an unknown ``lang``;
     a page number past the end, or an unknown identifier, answers 404.
     """
     for path_item in result.get("paths", {}).values():
@@ -62,7 +96,7 @@ def document_error_responses(result, generator, request, public):
             responses.setdefault(
                 "400",
                 {
-                    "description": "A filter could not be read.",
+                    "description": "A filter or the language could not be read.",
                     "content": {"application/json": {"schema": ERROR_SCHEMA}},
                 },
             )

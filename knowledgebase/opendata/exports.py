@@ -51,11 +51,12 @@ from django.db.models import (
 from django.db.models.functions import Cast, NullIf, RowNumber
 from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from knowledgebase.core.db import AnyOf  # noqa: F401 - registers the any_of lookup that Related reads with
 from knowledgebase.core.filtering import bind_filters
+from knowledgebase.core.translation import in_language
 from knowledgebase.opendata.formulas import ESCAPE, FORMULA_START_PATTERN, FORMULA_STARTS, neutralise
 
 logger = logging.getLogger(__name__)
@@ -85,7 +86,8 @@ class Related:
     def joined(self, keys):
         """{key: "a; b"} for the exported rows' keys, in one query."""
         values = {}
-        rows = self.related().filter(**{f"{self.link}__any_of": keys}).values_list(self.link, self.value)
+        value = in_language(self.value, self.model)
+        rows = self.related().filter(**{f"{self.link}__any_of": keys}).values_list(self.link, value)
         for key, value in rows.order_by(self.link, "pk"):
             values.setdefault(key, []).append(value)
         return {key: MULTI_VALUE_SEPARATOR.join(items) for key, items in values.items()}
@@ -149,7 +151,7 @@ def batched(iterable, size):
 def table_rows(columns, queryset, chunk_size=CHUNK_SIZE):
     """The rows of ``queryset`` as lists of cells in column order, in the queryset's order: the plain
     cells in one query (tuples, no model instances), and each ``Related`` cell in one query per chunk."""
-    plain = [column.value for column in columns if not column.multi]
+    plain = [in_language(column.value, queryset.model) for column in columns if not column.multi]
     related = [(index, column.value) for index, column in enumerate(columns) if column.multi]
     keys = list(dict.fromkeys(cell.key for _index, cell in related))
     width = len(plain)
@@ -344,7 +346,11 @@ def copy_select(queryset, columns):
             for item in ordering
         ],
     )
-    plain = {f"cell{index:02d}": column.value for index, column in enumerate(columns) if not column.multi}
+    plain = {
+        f"cell{index:02d}": in_language(column.value, queryset.model)
+        for index, column in enumerate(columns)
+        if not column.multi
+    }
     related = {f"joined{index:02d}": column.value for index, column in enumerate(columns) if column.multi}
     keys = {"pk": "copy_row_id"} | {
         key: f"copy_key_{key}" for key in dict.fromkeys(cell.key for cell in related.values()) if key != "pk"
@@ -360,7 +366,9 @@ def copy_select(queryset, columns):
     for alias, cell in related.items():
         key = keys[cell.key]
         values = cell.related().values(
-            copy_link=F(cell.link), copy_value=Cast(as_expression(cell.value), TextField()), copy_order=F("pk")
+            copy_link=F(cell.link),
+            copy_value=Cast(as_expression(in_language(cell.value, cell.model)), TextField()),
+            copy_order=F("pk"),
         )
         values_sql, values_params = values.query.get_compiler(queryset.db).as_sql()
         # The joined cell is text: neutralised as a whole, as csv_cell neutralises a joined cell.
@@ -464,11 +472,13 @@ CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json; ch
 class DownloadStream:
     """The blocks of a download, its first block already read, and the slot it holds: kept fresh
     while blocks are sent, and freed when the blocks run out or the response is closed (by the server
-    at the end, or when the client goes away before it)."""
+    at the end, or when the client goes away before it). Every block is written in the language the
+    request chose (``opendata.language``): the server reads the blocks after the view has returned."""
 
     def __init__(self, blocks, slot):
         self._blocks = iter(blocks)
         self._slot = slot
+        self._language = translation.get_language()
         self._refreshed_at = time.monotonic()
         first = next(self._blocks, None)  # runs the query: what fails, fails before a byte is sent
         self._first = [] if first is None else [first]
@@ -483,7 +493,8 @@ class DownloadStream:
             self._slot.refresh()
             self._refreshed_at = time.monotonic()
         try:
-            return next(self._blocks)
+            with translation.override(self._language):
+                return next(self._blocks)
         except StopIteration:
             self._release()
             raise

@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from knowledgebase.actors.models import Actor, Organization
 from knowledgebase.briefs.models import Brief
 from knowledgebase.core.models import Country
+from knowledgebase.core.translation import in_language
 from knowledgebase.displacement.models import DisplacementStatistic
 from knowledgebase.events.models import Event
 from knowledgebase.events.selectors import counted_value, exchange_queryset, exchange_rows
@@ -57,7 +58,7 @@ def _event_geography(rows):
     coordinate = DecimalField(max_digits=8, decimal_places=5)
     by_country = (
         through.objects.filter(event__in=selected)
-        .values(code=F("country_id"), name=F("country__name"))
+        .values(code=F("country_id"), name=in_language(F("country__name"), through))
         .annotate(
             is_place=Value(0),
             lat=Value(None, output_field=coordinate),
@@ -77,7 +78,7 @@ def _event_geography(rows):
             lat=F("latitude"),
             lon=F("longitude"),
             precision=F("geo_precision"),
-            place=F("place_name"),
+            place=in_language(F("place_name"), Event),
         )
         .annotate(n=Count("*"))
         .order_by()
@@ -134,7 +135,12 @@ def _located(events):
     """Where ``events`` were located: one row per place, the most frequent first (one query)."""
     return list(
         events.filter(latitude__isnull=False)
-        .values(lat=F("latitude"), lon=F("longitude"), precision=F("geo_precision"), place=F("place_name"))
+        .values(
+            lat=F("latitude"),
+            lon=F("longitude"),
+            precision=F("geo_precision"),
+            place=in_language(F("place_name"), Event),
+        )
         .annotate(n=Count("*"))
         .order_by("-n", "place")[:MAP_MARKS]
     )
@@ -260,7 +266,7 @@ def events_by_year_and_type(events):
     a type counts 0), the CHART_TYPES most frequent types apart and the rest grouped; and the total."""
     rows = list(
         events.order_by()
-        .values(year=ExtractYear("start_date"), type=F("event_type__name"))
+        .values(year=ExtractYear("start_date"), type=in_language(F("event_type__name"), Event))
         .annotate(n=Count("pk"))
         .order_by("year", "type")
     )

@@ -7,8 +7,9 @@ different transliteration).
 
 An event or a brief shows the passage that matched, its words marked: PostgreSQL
 cuts it with ts_headline, SQLite with ``core.search.passage``, both from the
-summary (or standfirst) and the body. An event also shows its date at its
-precision and its headline figure: the best estimate of its first measure.
+summary (or standfirst) and the body, in the reader's language first, then in
+the others. An event also shows its date at its precision and its headline
+figure: the best estimate of its first measure.
 """
 
 import difflib
@@ -16,12 +17,19 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import Prefetch
-from django.db.models.functions import Greatest
 from django.utils.translation import gettext_lazy as _
 
-from knowledgebase.actors.models import Actor, ActorAlias, Organization
+from knowledgebase.actors.models import NAME_SEPARATOR, Actor, Organization, name_query
 from knowledgebase.briefs.models import Brief
-from knowledgebase.core.search import clean_query, highlight, is_postgresql, passage, query_terms, with_headline
+from knowledgebase.core.search import (
+    clean_query,
+    highlight,
+    is_postgresql,
+    passage,
+    query_terms,
+    reading_columns,
+    with_headline,
+)
 from knowledgebase.events.models import Event, Figure
 from knowledgebase.events.selectors import figures_by_measure
 
@@ -65,25 +73,23 @@ def _contains_words(words, wanted):
 
 
 def similar_actor_ids(query, exclude):
-    """Actors whose name or alias is close to the query, for misspellings and transliterations."""
+    """Actors one of whose names or aliases, in any language or script, is close to the query, for
+    misspellings and transliterations (read from ``search_names``: one column, no join)."""
     candidates = Actor.objects.exclude(pk__in=exclude)
+    query = name_query(query)
     if is_postgresql(candidates):
         return list(
-            candidates.annotate(
-                similarity=Greatest(TrigramWordSimilarity(query, "name"), TrigramWordSimilarity(query, "aliases__name"))
-            )
+            candidates.annotate(similarity=TrigramWordSimilarity(query, "search_names"))
             .filter(similarity__gte=SIMILARITY_THRESHOLD)
-            .order_by("-similarity")
-            .values_list("pk", flat=True)
-            .distinct()[:PER_KIND]
+            .order_by("-similarity", "pk")
+            .values_list("pk", flat=True)[:PER_KIND]
         )
     names = {}
-    for pk, name in candidates.values_list("pk", "name"):
-        names.setdefault(name.casefold(), pk)
-    for pk, name in ActorAlias.objects.exclude(actor_id__in=exclude).values_list("actor_id", "name"):
-        names.setdefault(name.casefold(), pk)
+    for pk, search_names in candidates.order_by("pk").values_list("pk", "search_names"):
+        for name in search_names.split(NAME_SEPARATOR):
+            names.setdefault(name, pk)
     words = {word: pk for name, pk in names.items() for word in [name, *name.split()]}
-    close = difflib.get_close_matches(query.casefold(), list(words), n=PER_KIND, cutoff=FUZZY_CUTOFF)
+    close = difflib.get_close_matches(query, list(words), n=PER_KIND, cutoff=FUZZY_CUTOFF)
     return list(dict.fromkeys(words[word] for word in close))
 
 
@@ -93,7 +99,7 @@ def _actor_results(query):
     fuzzy = list(Actor.objects.filter(pk__in=similar).prefetch_related("aliases"))
     results = []
     for actor, fuzzy_match in [(a, False) for a in found] + [(a, True) for a in fuzzy]:
-        names = [actor.name, *(alias.name for alias in actor.aliases.all())]
+        names = actor.search_names.split(NAME_SEPARATOR)
         score = 0.45 if fuzzy_match else max(name_score(query, names), 0.55)
         aka = ", ".join(alias.name for alias in actor.aliases.all())
         snippet = " · ".join(
@@ -110,7 +116,7 @@ def _actor_results(query):
 def _organization_results(query):
     results = []
     for organization in Organization.objects.search(query)[:PER_KIND]:
-        score = max(name_score(query, [organization.name, organization.acronym]), 0.55)
+        score = max(name_score(query, organization.search_names.split(NAME_SEPARATOR)), 0.55)
         results.append(
             Result(
                 _("Organisation"),
@@ -130,7 +136,8 @@ def _matched(row, query, *fields):
     headline = getattr(row, "headline", None)
     if headline:
         return highlight(headline, query)
-    return highlight(passage("\n".join(getattr(row, field) or "" for field in fields), query), query)
+    columns = reading_columns(type(row), *fields)
+    return highlight(passage("\n".join(getattr(row, column) or "" for column in columns), query), query)
 
 
 def _score(row, top):

@@ -1,7 +1,8 @@
 """The sitemap: published events and briefs, actors, organisations, provisions, the profiles of countries
-with published content, and the main pages."""
+with published content, and the main pages; every page in each language of the site, with its
+``hreflang`` alternates and the English address as ``x-default``."""
 
-from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import Sitemap as DjangoSitemap
 from django.urls import reverse
 
 from knowledgebase.actors.models import Actor, Organization
@@ -9,6 +10,42 @@ from knowledgebase.briefs.models import Brief
 from knowledgebase.events.models import Event
 from knowledgebase.ihl.models import Provision
 from knowledgebase.pages.countries import content_counts
+
+
+class LanguagePairs:
+    """(item, language) for every item and language, as Django's i18n sitemap pages them, without reading
+    every item: its length is a count, and a page reads only the items that page holds (a slice)."""
+
+    def __init__(self, items, languages):
+        self.items = items
+        self.languages = languages
+
+    def count(self):
+        items = len(self.items) if isinstance(self.items, list | tuple) else self.items.count()
+        return items * len(self.languages)
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop, _step = index.indices(self.count())
+        width = len(self.languages)
+        pairs = [(item, code) for item in self.items[start // width : -(-stop // width)] for code in self.languages]
+        offset = start - start // width * width
+        return pairs[offset : offset + max(stop - start, 0)]
+
+
+class Sitemap(DjangoSitemap):
+    """A section of the sitemap in every language, each address with its alternates."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+    def _items(self):
+        return LanguagePairs(self.items(), self._languages())
 
 
 class PublishedSitemap(Sitemap):

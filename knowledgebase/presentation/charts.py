@@ -24,11 +24,12 @@ import datetime
 import math
 from dataclasses import dataclass
 
-from django.utils.dates import MONTHS
 from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+
+from knowledgebase.presentation.formatting import month_year
 
 WIDTH = 600
 # The largest font size (user units) that site.css gives chart text, in the narrowest chart frames;
@@ -356,9 +357,9 @@ def _time_ticks(first, last, to_x, is_date):
             candidates, day = [], datetime.date(start.year, start.month, 1)
             while day.toordinal() <= last:
                 if day.toordinal() >= first:
-                    candidates.append((day.toordinal(), f"{MONTHS[day.month]} {day.year}", day.year * 12 + day.month))
+                    candidates.append((day.toordinal(), month_year(day), day.year * 12 + day.month))
                 day = datetime.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
-        candidates = candidates or [(first, f"{MONTHS[start.month]} {start.year}", 0)]
+        candidates = candidates or [(first, month_year(start), 0)]
     else:
         candidates = [(year, str(year), year) for year in range(first, last + 1)]
     for stride in (1, 2, 3, 5, 6, 10, 20, 25, 50, 100):

@@ -26,6 +26,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from knowledgebase.core.translation import country_name
+
 ATLAS = settings.BASE_DIR / "static" / "vendor" / "world-atlas-2.0.2" / "countries-110m.json"
 ISO_CODES = settings.BASE_DIR / "knowledgebase" / "core" / "data" / "iso_3166_1.json"
 
@@ -293,8 +295,10 @@ def world(digits=0):
 def kept_for_selection(request, name, build, ignore=("page",)):
     """``build()``, the aggregate behind a map of a list's selection, kept in the cache for the content
     version and at most PAGE_CACHE_SECONDS, under the request's parameters less ``ignore``: the other
-    pages, sorts and variants of one selection reuse it (pagination does not change a map)."""
+    pages, sorts and variants of one selection reuse it (pagination does not change a map); one per language, as
+    it holds names."""
     from django.core.cache import cache
+    from django.utils.translation import get_language
 
     from knowledgebase.serving.content_version import content_version
 
@@ -302,7 +306,8 @@ def kept_for_selection(request, name, build, ignore=("page",)):
     if not timeout:
         return build()
     query = sorted((k, v) for k, values in request.GET.lists() if k not in ignore for v in values)
-    key = f"map-data:{name}:{content_version()}:{hashlib.sha256(repr(query).encode()).hexdigest()}"
+    digest = hashlib.sha256(repr(query).encode()).hexdigest()
+    key = f"map-data:{name}:{content_version()}:{get_language()}:{digest}"
     kept = cache.get(key)
     if kept is None or kept[0] != query:
         kept = (query, build())
@@ -476,7 +481,7 @@ def draw(map_id, title, description, areas, *, marks=(), focus=None, other_href=
         if href:
             parts.append(
                 f'<a href="{escape(href)}" tabindex="-1" aria-hidden="true"><path class="map-area map-nodata" '
-                f'd="{shape.path}"><title>{escape(shape.name)}</title></path></a>'
+                f'd="{shape.path}"><title>{escape(country_name(shape.name))}</title></path></a>'
             )
         else:
             parts.append(f'<path class="map-area map-nodata" d="{shape.path}"></path>')

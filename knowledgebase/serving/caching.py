@@ -6,8 +6,9 @@
   sorted, so ``?b=2&a=1&junk=x`` and ``?a=1&b=2`` are one page, rendered and stored once.
 * The key is every request input that changes the bytes of the response, and ``Vary`` names the same
   inputs (both come from ``variant()``): scheme and host (canonical links, feed and sitemap URLs),
-  the language, the fragment header of the list's live filtering, and for the API the media type that
-  content negotiation picks from ``Accept``.
+  the language (the address's for a page; ``?lang`` or ``Accept-Language`` for the API, see
+  ``opendata.language``, which activates it before this middleware runs), the fragment header of the
+  list's live filtering, and for the API the media type that content negotiation picks from ``Accept``.
 * Server side: a GET by an anonymous reader is stored with the current *content version* (see
   ``content_version``); a copy is fresh while the version is unchanged and for at most
   ``PAGE_CACHE_SECONDS``. One page stores at most ``PAGE_CACHE_VARIANTS`` new variants per
@@ -51,6 +52,8 @@ CACHED_TYPES = (
     "application/vnd.oai.openapi",
 )
 FRAGMENT_HEADER = "X-Requested-With"
+# The open data's language parameter (``opendata.language``), kept so that the API's links keep it.
+LANGUAGE_PARAMETER = "lang"
 STALE = "stale"
 
 
@@ -92,12 +95,12 @@ class Page:
 
 @functools.cache
 def _api_page(view_class):
-    """An API view's parameters (its FilterSet's, its paginator's, the format override) and its
+    """An API view's parameters (its FilterSet's, its paginator's, the format override, ``lang``) and its
     content negotiation, as Django REST framework will do it; worked out once per view class."""
     from rest_framework.exceptions import NotAcceptable
     from rest_framework.settings import api_settings
 
-    names = set(getattr(view_class, "cache_parameters", ()))
+    names = set(getattr(view_class, "cache_parameters", ())) | {LANGUAGE_PARAMETER}
     filterset = getattr(view_class, "filterset_class", None)
     if filterset is not None:
         names |= filter_parameters(filterset)

@@ -7,7 +7,7 @@ from knowledgebase.sources.models import Source
 @admin.register(Source)
 class SourceAdmin(ServiceAdmin):
     list_display = ["title", "publisher", "kind", "published_date", "reliability", "scale"]
-    list_filter = ["kind", "reliability", "scale", "publisher"]
+    list_filter = ["kind", "language", "reliability", "scale", "publisher"]
     list_select_related = ["publisher"]
     search_fields = ["title", "slug", "author", "url", "publisher__name", "publisher__acronym"]
     autocomplete_fields = ["publisher"]
@@ -15,7 +15,7 @@ class SourceAdmin(ServiceAdmin):
     date_hierarchy = "published_date"
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "kind", "publisher", "author"]}),
+        (None, {"fields": ["title", "slug", "kind", "language", "publisher", "author"]}),
         (None, {"fields": ["url", "archive_url", "published_date", "accessed_date"]}),
         (None, {"fields": ["reliability", "scale", "notes", "created_at", "updated_at"]}),
     ]

@@ -81,6 +81,10 @@ class Source(TimeStamped):
         ),
     )
     scale = models.CharField(_("scale"), max_length=16, choices=SourceScale.choices, blank=True)
+    # Excerpts quote the source verbatim: pages mark them with this language, whatever the page's language.
+    language = models.CharField(
+        _("language"), max_length=16, default="en", help_text=_("ISO 639-1 code of the source's text, e.g. en, uk, ru")
+    )
     notes = models.TextField(_("editorial notes"), blank=True)
 
     objects = SlugNaturalKeyManager()

@@ -46,7 +46,7 @@ BATCH = 500  # keys per IN (...) query: well under every database's limit on par
 
 NO_PUBLIC_ID = gettext_lazy("Give every row a public_id (letters, digits, hyphens): it is how re-imports match.")
 DUPLICATE_ROW = gettext_lazy("Row %(row)s has the same public_id (%(public_id)s): each record once per file.")
-UNKNOWN_KEY = gettext_lazy("There is no %(model)s whose %(field)s is \u201c%(value)s\u201d.")
+UNKNOWN_KEY = gettext_lazy("There is no %(model)s whose %(field)s is “%(value)s”.")
 MISSING_COLUMNS = gettext_lazy("The first row must name the column %(columns)s: it is how rows match records.")
 UNKNOWN_COLUMNS = gettext_lazy(
     "The first row names columns this import does not know: %(columns)s. Rename or remove them; the columns "

@@ -110,6 +110,16 @@
       return complete;
     }
 
+    /* The language switcher leads to this page in another language with the same filters: it follows the
+       address that live filtering changed. */
+    function keepLanguageLinks() {
+      Array.prototype.forEach.call(document.querySelectorAll(".language-switcher a"), function (link) {
+        var address = new URL(link.href, window.location.href);
+        address.search = window.location.search;
+        link.href = address.pathname + address.search;
+      });
+    }
+
     function load(url, history) {
       if (controller) { controller.abort(); }
       controller = new AbortController();
@@ -125,6 +135,7 @@
             window.history.replaceState({ liveFilter: true }, "", url);
           }
           shown = window.location.search;
+          keepLanguageLinks();
         })
         .catch(function (error) {
           if (error.name === "AbortError") { return; }

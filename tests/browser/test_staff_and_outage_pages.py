@@ -86,13 +86,13 @@ def test_a_rate_limit_page(site, page, settings, screenshot_dir):
 def test_a_database_outage_for_a_reader_and_for_an_editor(site, page, reviewer, screenshot_dir):
     sign_in(page, site)
     page.goto(f"{site}/admin/events/event/add/")
-    page.locator("#id_title").fill("Typed while the database is down")
+    page.locator("#id_title_en").fill("Typed while the database is down")
 
     refused = OperationalError("connection to server failed: Connection refused")
     with mock.patch.object(CursorWrapper, "execute", side_effect=refused):
         page.locator("input[name=_save]").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Your changes were not saved")
-        assert page.locator("input[name=title]").get_attribute("value") == "Typed while the database is down"
+        assert page.locator("input[name=title_en]").get_attribute("value") == "Typed while the database is down"
         look(page, "outage-editor-not-saved", screenshot_dir)
 
         response = page.goto(f"{site}/briefs/?page=2")

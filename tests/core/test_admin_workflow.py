@@ -45,11 +45,11 @@ def test_editor_creates_a_draft_event_in_the_admin(editor_client):
     event_type = EventFactory().event_type
     url, data = admin_form(editor_client, Event)
     data.update(
-        title="Exchange of bodies",
+        title_en="Exchange of bodies",
         slug="exchange-of-bodies",
         event_type=event_type.pk,
         start_date="2024-01-03",
-        summary="Both sides returned remains.",
+        summary_en="Both sides returned remains.",
     )
 
     response = editor_client.post(url, data)
@@ -63,7 +63,7 @@ def test_editor_creates_a_draft_event_in_the_admin(editor_client):
 def test_editor_edits_a_draft_and_submits_it_for_review_in_the_change_form(editor_client):
     event = EventFactory(title="Old title")
     url, data = admin_form(editor_client, Event, event)
-    data.update(title="New title", status=PublicationStatus.REVIEW)
+    data.update(title_en="New title", status=PublicationStatus.REVIEW)
 
     response = editor_client.post(url, data)
 
@@ -123,11 +123,11 @@ def test_editor_cannot_publish_through_the_add_form(editor_client):
     event_type = EventFactory().event_type
     url, data = admin_form(editor_client, Event)
     data.update(
-        title="Sneaky",
+        title_en="Sneaky",
         slug="sneaky",
         event_type=event_type.pk,
         start_date="2024-01-03",
-        summary="Published without review.",
+        summary_en="Published without review.",
         status=PublicationStatus.PUBLISHED,
     )
 
@@ -154,7 +154,7 @@ def test_editor_cannot_post_changes_to_a_published_record(client, editor, review
     record = factory(published=True)
     client.force_login(reviewer)
     url, data = admin_form(client, model, record)
-    data.update(status=PublicationStatus.DRAFT, title="Changed by an editor")
+    data.update(status=PublicationStatus.DRAFT, title_en="Changed by an editor")
     client.force_login(editor)
 
     response = client.post(url, data)
@@ -336,14 +336,14 @@ CHILDREN = [
         Takeaway,
         brief_parent,
         lambda brief: TakeawayFactory(brief=brief, text="As published."),
-        lambda brief: {"brief": brief.pk, "position": "7", "text": "Added later."},
+        lambda brief: {"brief": brief.pk, "position": "7", "text_en": "Added later."},
         id="takeaway",
     ),
     pytest.param(
         Recommendation,
         brief_parent,
         lambda brief: RecommendationFactory(brief=brief, text="As published."),
-        lambda brief: {"brief": brief.pk, "position": "7", "audience": "donors", "text": "Added later."},
+        lambda brief: {"brief": brief.pk, "position": "7", "audience": "donors", "text_en": "Added later."},
         id="recommendation",
     ),
 ]

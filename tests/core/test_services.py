@@ -75,7 +75,7 @@ def event_with_rows(db):
 def test_one_admin_save_with_inline_rows_refreshes_derived_data_once(reviewer_client, event_with_rows, refreshes):
     url, values = admin_form(reviewer_client, Event, event_with_rows)
     refreshes.clear()
-    values["title"] = ["Renamed, with rows changed"]
+    values["title_en"] = ["Renamed, with rows changed"]
     for index in range(3):
         values[f"participations-{index}-note"] = [f"Note {index}"]
     for index in range(4):

@@ -195,7 +195,9 @@ def test_a_database_outage_gives_cached_pages_or_503s_and_loses_nothing(site):
     status, _headers, html = editor.get(url)
     assert status == 200
     fields = change_form_fields(html)
-    status, _headers, _html = editor.request(url, {**fields, "title": ["Saved before the outage"], "_continue": ["1"]})
+    status, _headers, _html = editor.request(
+        url, {**fields, "title_en": ["Saved before the outage"], "_continue": ["1"]}
+    )
     assert status == 302
     status, _headers, html = editor.get(url)
     fields = change_form_fields(html)
@@ -204,7 +206,7 @@ def test_a_database_outage_gives_cached_pages_or_503s_and_loses_nothing(site):
     try:
         results = read_concurrently(base, CACHED + NEVER_SEEN, seconds=4)
         status, _headers, not_saved = editor.request(
-            url, {**fields, "title": ["Typed during the outage"], "_save": ["1"]}
+            url, {**fields, "title_en": ["Typed during the outage"], "_save": ["1"]}
         )
     finally:
         postgres.start()

@@ -47,11 +47,11 @@ def test_an_editor_cannot_create_a_pinned_event(editor_client):
     event_type = EventFactory().event_type
     url, data = admin_form(editor_client, Event)
     data.update(
-        title="Pinned by an editor",
+        title_en="Pinned by an editor",
         slug="pinned-by-an-editor",
         event_type=event_type.pk,
         start_date="2024-01-03",
-        summary="Something.",
+        summary_en="Something.",
         is_pinned="on",
     )
 

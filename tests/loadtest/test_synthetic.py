@@ -86,6 +86,15 @@ def test_synthetic_data_is_searchable_and_filterable_like_real_data(client, demo
     assert response.context["page_obj"].paginator.count == 30
 
 
+def test_synthetic_actors_and_organisations_are_found_by_name_and_alias_like_real_ones(client, demo_content):
+    call_command("generate_synthetic", events=10, actors=20, organizations=5, verbosity=0)
+    aliased = synthetic(Actor).order_by("pk").first()
+
+    assert client.get("/actors/", {"q": "SYNTHETIC ACTOR"}).context["page_obj"].paginator.count == 20
+    assert list(Actor.objects.search(f"{aliased.name} ALIAS")) == [aliased]
+    assert client.get("/organizations/", {"q": "synthetic organisation"}).context["page_obj"].paginator.count == 5
+
+
 def test_dry_run_writes_nothing(demo_content):
     call_command("generate_synthetic", events=10, dry_run=True, verbosity=0)
 

@@ -857,7 +857,7 @@ def test_a_source_with_a_url_and_an_archived_copy_links_both(shared_demo_content
         'archived copy<span class="visually-hidden">: A report online</span></a>'
     ) in sources
     assert (
-        '<blockquote cite="https://example.org/report"><p>Both sides returned prisoners.</p></blockquote>'
+        '<blockquote lang="en" cite="https://example.org/report"><p>Both sides returned prisoners.</p></blockquote>'
         "<figcaption>From “A report online”, p. 2</figcaption>"
     ) in sources
 

@@ -9,6 +9,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from knowledgebase.actors.models import Actor, Organization
+from knowledgebase.actors.services import actors_refresh_search_names, organizations_refresh_search_names
 from knowledgebase.briefs.models import Brief
 from knowledgebase.briefs.services import briefs_refresh_search_documents
 from knowledgebase.core.changelog import BASELINE_REASON
@@ -24,7 +26,7 @@ class Command(BaseCommand):
     help = (
         "Load fixtures/reference.json and fixtures/demo.json (by natural keys, so it is safe on a database "
         "that already has rows, and loading twice changes nothing), then stamp publication times and "
-        "rebuild search documents and dispute flags."
+        "rebuild search documents, the names actors and organisations are found by, and dispute flags."
     )
 
     def add_arguments(self, parser):
@@ -46,6 +48,8 @@ class Command(BaseCommand):
         loaded = self.loaded_querysets(rows)
         stamped = self.stamp_first_published()
         self.record_baseline_revisions(loaded)
+        actors_refresh_search_names(actors=loaded.get(Actor, Actor.objects.none()))
+        organizations_refresh_search_names(organizations=loaded.get(Organization, Organization.objects.none()))
         events = loaded.get(Event, Event.objects.none())
         refreshed = events_refresh_search_documents(events=events)
         disputed = events_refresh_dispute_flags(event_ids=events.values_list("pk", flat=True))

@@ -1,0 +1,22 @@
+"""Copy the displacement app's content, as it stood before translation, into its English columns."""
+
+from django.db import migrations
+
+from knowledgebase.core.translation_migrations import copy_into_default_language
+
+
+class Migration(migrations.Migration):
+    dependencies = [("displacement", "0006_add_content_translations")]
+
+    operations = [
+        migrations.RunPython(
+            copy_into_default_language(
+                "displacement",
+                {
+                    "displacementstatistic": ["title", "includes"],
+                    "historicaldisplacementstatistic": ["title", "includes"],
+                },
+            ),
+            migrations.RunPython.noop,
+        )
+    ]
