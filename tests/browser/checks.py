@@ -88,13 +88,17 @@ def page_problems(page, *, phone, axe=None):
     return found
 
 
-def sweep(site, browser, screenshot_dir, pages, *, suffix="", prepare=None, run_axe=True):
-    """{"viewport name": [problems]} over every page of ``pages`` ({name: path}) at every viewport, after
-    writing each page's screenshot as ``name[-suffix]-viewport.png``. ``prepare(page, viewport)`` runs
-    once a page has loaded (to open a folded table, say) and may return problems of its own."""
-    axe = Axe() if run_axe else None
+def sweep(site, browser, screenshot_dir, pages, *, suffix="", prepare=None, viewports=tuple(VIEWPORTS), axe_at=None):
+    """{"viewport name": [problems]} over every page of ``pages`` ({name: path}) at each of ``viewports``
+    (all by default), after writing each page's screenshot as ``name[-suffix]-viewport.png``. axe runs at
+    the viewports of ``axe_at`` (all by default; a sweep that repeats pages another sweep checks with axe
+    may name fewer). ``prepare(page, viewport)`` runs once a page has loaded (to open a folded table, say)
+    and may return problems of its own."""
+    axe_at = viewports if axe_at is None else axe_at
+    axe = Axe() if axe_at else None
     problems = {}
-    for viewport, (width, height) in VIEWPORTS.items():
+    for viewport in viewports:
+        width, height = VIEWPORTS[viewport]
         context = browser.new_context(viewport={"width": width, "height": height})
         page = context.new_page()
         errors = []
@@ -105,7 +109,7 @@ def sweep(site, browser, screenshot_dir, pages, *, suffix="", prepare=None, run_
             found = [] if response.status == 200 else [f"status {response.status}"]
             if prepare is not None:
                 found += prepare(page, viewport) or []
-            found += page_problems(page, phone=viewport == "phone", axe=axe)
+            found += page_problems(page, phone=viewport == "phone", axe=axe if viewport in axe_at else None)
             shot = "-".join(part for part in (name, suffix, viewport) if part)
             page.screenshot(path=str(screenshot_dir / f"{shot}.png"), full_page=True)
             if found:

@@ -59,10 +59,6 @@ def many_synthetic_rows():
     clear_memo()
 
 
-def test_charts_with_the_demo_are_readable_at_every_width(site, browser, screenshot_dir):
-    assert sweep(site, browser, screenshot_dir, PAGES, suffix="demo") == {}
-
-
 def test_charts_with_hundreds_of_rows_are_readable_at_every_width(site, browser, screenshot_dir):
     many_synthetic_rows()
 
