@@ -2,9 +2,19 @@
 axe-core violation, no sideways scrolling, no text of a chart or map outside its picture, chart text at
 least 12 px on the phone, no console error; and a full-page screenshot in test-artifacts/screenshots/."""
 
+import os
+
+import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.conftest import JAN_2024_EXCHANGE
+
+#: A sweep checks what pages look like (width, clipped labels, axe, screenshots), which does not depend on the
+#: database: the demo's sweeps run once, on SQLite, and the sweep at scale once, on PostgreSQL
+#: (tests/loadtest/test_pages_at_scale.py), so that `make test` on both stays within CI's time. Everything a
+#: database decides (lists, facets, search, maps' data) is tested over HTTP on both.
+ON_POSTGRESQL = os.environ.get("DATABASE_URL", "").startswith("postgres")
+sweep_once = pytest.mark.skipif(ON_POSTGRESQL, reason="a layout sweep runs once, on SQLite (see checks.py)")
 
 VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
 BLOCKING = {"serious", "critical"}

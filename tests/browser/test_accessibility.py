@@ -4,10 +4,11 @@ to test-artifacts/screenshots/ for review."""
 
 import pytest
 
-from tests.browser.checks import MAIN_PAGES, OVERFLOW, sweep
+from tests.browser.checks import MAIN_PAGES, OVERFLOW, sweep, sweep_once
 from tests.conftest import JAN_2024_EXCHANGE
 
 
+@sweep_once
 def test_main_pages_pass_axe_fit_a_phone_and_are_captured(site, browser, screenshot_dir):
     assert sweep(site, browser, screenshot_dir, MAIN_PAGES) == {}
 

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from knowledgebase.events.models import EventType, Measure
 from knowledgebase.serving.content_version import clear_memo
 from tests import factories
-from tests.browser.checks import sweep
+from tests.browser.checks import sweep, sweep_once
 
 PAGES = {
     "charts-pow-exchanges": "/pow-exchanges/",
@@ -59,6 +59,7 @@ def many_synthetic_rows():
     clear_memo()
 
 
+@sweep_once
 def test_charts_with_hundreds_of_rows_are_readable_at_every_width(site, browser, screenshot_dir):
     many_synthetic_rows()
 

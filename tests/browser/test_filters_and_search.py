@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from knowledgebase.events.models import Event, EventType
 from tests import factories
-from tests.browser.checks import sweep
+from tests.browser.checks import sweep, sweep_once
 from tests.conftest import JAN_2024_EXCHANGE
 
 ALL_EVENTS = "14 events"
@@ -167,6 +167,7 @@ def test_a_long_facet_gets_a_box_that_narrows_it(site, page):
 # --- The pages of this part, with axe and screenshots ---------------------------------------------
 
 
+@sweep_once
 def test_the_pages_pass_axe_fit_a_phone_and_are_captured(site, browser, screenshot_dir):
     factories.CitationFactory(
         event=Event.objects.get(public_id=JAN_2024_EXCHANGE),

@@ -2,7 +2,7 @@
 switcher leads to the same page with its filters and back, no sideways scrolling, no serious or critical axe-core
 violation; screenshots written as <page>-uk-desktop.png and <page>-uk-phone.png."""
 
-from tests.browser.checks import MAIN_PAGES, VIEWPORTS, sweep
+from tests.browser.checks import MAIN_PAGES, VIEWPORTS, sweep, sweep_once
 
 UKRAINIAN_PAGES = {name: "/uk" + path for name, path in MAIN_PAGES.items()}
 
@@ -21,6 +21,7 @@ def switcher_problems(page, viewport):
     return found
 
 
+@sweep_once
 def test_main_pages_in_ukrainian_pass_axe_fit_a_phone_and_are_captured(site, browser, screenshot_dir):
     # axe at one width: the English sweep (test_accessibility) checks these pages at both.
     problems = sweep(

@@ -2,7 +2,7 @@
 sideways at 390 px, no text of a map or chart leaves its picture, a keyboard reaches the shaded countries,
 and screenshots at 1280 and 390 px go to test-artifacts/screenshots/ for review."""
 
-from tests.browser.checks import VIEWPORTS, sweep
+from tests.browser.checks import VIEWPORTS, sweep, sweep_once
 
 PAGES = {
     "countries": "/countries/",
@@ -26,6 +26,7 @@ def open_tables_and_check_maps(page, viewport):
     ]
 
 
+@sweep_once
 def test_map_pages_pass_axe_fit_the_screen_and_are_captured(site, browser, screenshot_dir):
     # axe at one width, with every table open: the sweep of test_accessibility checks these pages at both.
     assert sweep(site, browser, screenshot_dir, PAGES, prepare=open_tables_and_check_maps, axe_at=("desktop",)) == {}

@@ -5,8 +5,6 @@ no serious axe violation; screenshots (suffix "scale") go to test-artifacts/scre
 On PostgreSQL, the production database, only: what the pages draw does not depend on the database, and one
 run keeps `make test` within its time."""
 
-import os
-
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
@@ -15,14 +13,12 @@ from knowledgebase.displacement.models import DisplacementStatistic
 from knowledgebase.events.models import Event
 from knowledgebase.loadtest.models import SyntheticIdRange
 from knowledgebase.serving.content_version import clear_memo
-from tests.browser.checks import MAIN_PAGES, sweep
+from tests.browser.checks import MAIN_PAGES, ON_POSTGRESQL, sweep
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
-    pytest.mark.skipif(
-        not os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="runs on PostgreSQL (see the docstring)"
-    ),
+    pytest.mark.skipif(not ON_POSTGRESQL, reason="runs on PostgreSQL (see the docstring)"),
 ]
 
 EVENTS, STATISTICS = 2000, 200
