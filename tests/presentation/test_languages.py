@@ -2,7 +2,6 @@
 kb tag library), without the database: any query here would fail the test."""
 
 import datetime
-from dataclasses import dataclass
 
 import pytest
 from django.utils import timezone, translation
@@ -10,18 +9,11 @@ from django.utils import timezone, translation
 from knowledgebase.presentation.charts import step_chart
 from knowledgebase.presentation.formatting import day_date, locale_format, number, stated_value
 from knowledgebase.presentation.templatetags.kb import date_range, precise_date, today
+from tests.presentation.test_formatting import Claim
 
 JAN_3 = datetime.date(2024, 1, 3)
 SEP_2022 = datetime.date(2022, 9, 21)
 NBSP = "\xa0"
-
-
-@dataclass
-class Claim:
-    value: int
-    qualifier: str = "exact"
-    low: int | None = None
-    high: int | None = None
 
 
 @pytest.mark.parametrize(
