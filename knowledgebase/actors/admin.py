@@ -2,9 +2,24 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from knowledgebase.actors.models import Actor, ActorAlias, Organization
+from knowledgebase.actors.models import Actor, ActorAlias, Organization, name_query
+from knowledgebase.core.admin_display import truncated
 from knowledgebase.core.admin_translation import TranslationAdmin, in_every_language, translation_filters
 from knowledgebase.core.admin_workflow import ServiceAdmin
+
+
+class NameSearchAdmin:
+    """The admin's search (its list and the autocomplete of every form that names one) also finds a record
+    by any of its names in any case and script: its name in every language, an actor's aliases, an
+    organisation's acronym (``search_names``, folded in Python: SQLite's own matching folds ASCII only, so
+    "лубінець" would miss "Лубінець")."""
+
+    def get_search_results(self, request, queryset, search_term):
+        search_term = search_term.replace("\x00", " ")  # no database stores it; PostgreSQL refuses it
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if name_query(search_term):
+            results = results | queryset.search(search_term)
+        return results, may_have_duplicates
 
 
 class ActorAliasInline(admin.TabularInline):
@@ -30,8 +45,10 @@ class ChildActorInline(admin.TabularInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(ServiceAdmin, TranslationAdmin):
-    list_display = ["name", "kind", "country", "parent", "position", "event_count"]
+class ActorAdmin(NameSearchAdmin, ServiceAdmin, TranslationAdmin):
+    list_display = ["name", "kind", "country", "short_parent", "short_position", "event_count"]
+    short_parent = truncated("parent", 40)
+    short_position = truncated("position", 40)
     list_filter = ["kind", "country", *translation_filters()]
     list_select_related = ["country", "parent"]
     search_fields = in_every_language(Actor, "name", "slug", "aliases__name", "position", "wikidata_qid")
@@ -62,7 +79,7 @@ class ActorAliasAdmin(ServiceAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ServiceAdmin, TranslationAdmin):
+class OrganizationAdmin(NameSearchAdmin, ServiceAdmin, TranslationAdmin):
     list_display = ["name", "acronym", "kind", "country", "source_count"]
     list_filter = ["kind", "country", *translation_filters()]
     list_select_related = ["country"]

@@ -78,8 +78,22 @@ class ActorManager(SlugNaturalKeyManager.from_queryset(ActorQuerySet)):
 class Actor(TimeStamped):
     """A party or person that acts in events: a state, a government body, an armed unit, an official."""
 
-    name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    name = models.CharField(
+        _("name"),
+        max_length=200,
+        help_text=_(
+            "The usual name in English, e.g. Viktor Medvedchuk; other spellings and transliterations go under aliases."
+        ),
+    )
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        help_text=_(
+            "The name in lower-case letters, digits and hyphens, filled in as you type it: the address of the "
+            "actor's page, e.g. viktor-medvedchuk in /actors/viktor-medvedchuk/. Changing it breaks links."
+        ),
+    )
     kind = models.CharField(_("kind"), max_length=32, choices=ActorKind.choices)
     country = models.ForeignKey(
         Country,
@@ -109,10 +123,22 @@ class Actor(TimeStamped):
     )
     description = models.TextField(_("description"), blank=True)
     wikidata_qid = models.CharField(
-        _("Wikidata QID"), max_length=20, blank=True, help_text=_("e.g. Q212, to join records across datasets.")
+        _("Wikidata QID"),
+        max_length=20,
+        blank=True,
+        help_text=_(
+            "The actor's Wikidata item: Q and the digits at the end of its address on wikidata.org, e.g. Q212 "
+            "for Ukraine. It joins this record to other datasets."
+        ),
     )
     acled_actor_name = models.CharField(
-        _("ACLED actor name"), max_length=200, blank=True, help_text=_("The actor's name in ACLED data, if it differs.")
+        _("ACLED actor name"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The actor's name in ACLED data (the actor1 and actor2 columns of an ACLED export), if it differs, "
+            "e.g. 'Military Forces of Russia (2000-)'."
+        ),
     )
     # The name in every language and every alias, case-folded, one a line (``actors.services``).
     search_names = models.TextField(editable=False, blank=True)
@@ -156,7 +182,14 @@ class ActorAlias(models.Model):
     """Another name under which an actor appears: a transliteration, an abbreviation, a source's misspelling."""
 
     actor = models.ForeignKey(Actor, verbose_name=_("actor"), on_delete=models.CASCADE, related_name="aliases")
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(
+        _("name"),
+        max_length=200,
+        help_text=_(
+            "Another name as sources write it, in any script, e.g. the Cyrillic spelling or a transliteration "
+            "such as Medvedchuck."
+        ),
+    )
     kind = models.CharField(_("kind"), max_length=32, choices=AliasKind.choices, default=AliasKind.ALIAS)
     language = models.CharField(_("language"), max_length=16, blank=True, help_text=_("ISO 639-1 code, e.g. uk, ru."))
 
@@ -204,9 +237,19 @@ class OrganizationManager(SlugNaturalKeyManager.from_queryset(OrganizationQueryS
 class Organization(TimeStamped):
     """An NGO, UN agency, international body, research institute or media outlet: publishes sources, authors briefs."""
 
-    name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=200, unique=True)
-    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    name = models.CharField(
+        _("name"), max_length=200, help_text=_("The full name in English, e.g. Institute for the Study of War.")
+    )
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        help_text=_(
+            "The name in lower-case letters, digits and hyphens, filled in as you type it: the address of the "
+            "organisation's page, e.g. /organizations/institute-for-the-study-of-war/. Changing it breaks links."
+        ),
+    )
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True, help_text=_("e.g. ISW, UNHCR."))
     kind = models.CharField(_("kind"), max_length=32, choices=OrganizationKind.choices)
     country = models.ForeignKey(
         Country,
@@ -224,10 +267,19 @@ class Organization(TimeStamped):
         null=True,
         blank=True,
         related_name="children",
+        help_text=_("The organisation this one belongs to, e.g. the United Nations for UNHCR."),
     )
     website = URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
-    wikidata_qid = models.CharField(_("Wikidata QID"), max_length=20, blank=True)
+    wikidata_qid = models.CharField(
+        _("Wikidata QID"),
+        max_length=20,
+        blank=True,
+        help_text=_(
+            "The organisation's Wikidata item: Q and the digits at the end of its address on wikidata.org, "
+            "e.g. Q1065 for the United Nations."
+        ),
+    )
     # The name in every language and the acronym, case-folded, one a line (``actors.services``).
     search_names = models.TextField(editable=False, blank=True)
 

@@ -27,14 +27,28 @@ class BriefManager(models.Manager.from_queryset(BriefQuerySet)):
 class Brief(Publishable):
     """An analysis or advocacy text, e.g. ISW's daily assessment, shown with the data it rests on."""
 
-    title = models.CharField(_("title"), max_length=300)
-    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    title = models.CharField(_("title"), max_length=300, help_text=_("The text's own title, in English."))
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        help_text=_(
+            "The title in lower-case letters, digits and hyphens, filled in as you type it: the address of the "
+            "brief's page, e.g. /briefs/isw-russia-ukraine-biggest-pow-exchange/. Changing it breaks links."
+        ),
+    )
     standfirst = models.TextField(_("standfirst"), help_text=_("The opening summary readers see first."))
     body = models.TextField(_("body"), blank=True, help_text=_("Markdown. Raw HTML is removed."))
     organization = models.ForeignKey(
-        Organization, verbose_name=_("author organisation"), on_delete=models.PROTECT, related_name="briefs"
+        Organization,
+        verbose_name=_("author organisation"),
+        on_delete=models.PROTECT,
+        related_name="briefs",
+        help_text=_("The organisation that wrote the text, e.g. the Institute for the Study of War."),
     )
-    author = models.CharField(_("author"), max_length=200, blank=True)
+    author = models.CharField(
+        _("author"), max_length=200, blank=True, help_text=_("The people who wrote it, as the text names them.")
+    )
     source = models.ForeignKey(
         Source,
         verbose_name=_("original publication"),
@@ -47,14 +61,46 @@ class Brief(Publishable):
     published_date = models.DateField(
         _("publication date"), null=True, blank=True, help_text=_("Leave empty if the text is undated.")
     )
-    is_featured = models.BooleanField(_("featured on the home page"), default=False)
-    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), related_name="briefs", blank=True)
-    events = models.ManyToManyField(Event, verbose_name=_("linked events"), related_name="briefs", blank=True)
-    figures = models.ManyToManyField(Figure, verbose_name=_("linked figures"), related_name="briefs", blank=True)
-    statistics = models.ManyToManyField(
-        DisplacementStatistic, verbose_name=_("linked statistics"), related_name="briefs", blank=True
+    is_featured = models.BooleanField(
+        _("featured on the home page"),
+        default=False,
+        help_text=_("Shown among the featured briefs on the home page while it is published."),
     )
-    actors = models.ManyToManyField(Actor, verbose_name=_("linked actors"), related_name="briefs", blank=True)
+    themes = models.ManyToManyField(
+        Theme,
+        verbose_name=_("themes"),
+        related_name="briefs",
+        blank=True,
+        help_text=_("The subjects readers filter by, e.g. 'POWs and detainees'; choose every one that applies."),
+    )
+    events = models.ManyToManyField(
+        Event,
+        verbose_name=_("linked events"),
+        related_name="briefs",
+        blank=True,
+        help_text=_("Events the text discusses: the brief links to them, and their pages to the brief."),
+    )
+    figures = models.ManyToManyField(
+        Figure,
+        verbose_name=_("linked figures"),
+        related_name="briefs",
+        blank=True,
+        help_text=_("Figures the text cites: the brief shows them as they stand now, with their sources."),
+    )
+    statistics = models.ManyToManyField(
+        DisplacementStatistic,
+        verbose_name=_("linked statistics"),
+        related_name="briefs",
+        blank=True,
+        help_text=_("Displacement statistics the text cites: the brief shows them with their sources."),
+    )
+    actors = models.ManyToManyField(
+        Actor,
+        verbose_name=_("linked actors"),
+        related_name="briefs",
+        blank=True,
+        help_text=_("People and parties the text is about: their profiles list the brief."),
+    )
     search_document = models.TextField(editable=False, blank=True)
     search_body = models.TextField(editable=False, blank=True)  # the body in every language, case-folded
     # Kept up to date on PostgreSQL only (see core.search); an unused column on SQLite.
@@ -92,10 +138,18 @@ class Takeaway(models.Model):
     publication_parent = "brief"
 
     brief = models.ForeignKey(Brief, verbose_name=_("brief"), on_delete=models.CASCADE, related_name="takeaways")
-    position = models.PositiveSmallIntegerField(_("position"))
-    text = models.TextField(_("text"))
+    position = models.PositiveSmallIntegerField(
+        _("position"), help_text=_("Order in the list of takeaways: 1 comes first.")
+    )
+    text = models.TextField(_("text"), help_text=_("One finding of the text, in a sentence or two."))
     event = models.ForeignKey(
-        Event, verbose_name=_("event"), on_delete=models.SET_NULL, null=True, blank=True, related_name="takeaways"
+        Event,
+        verbose_name=_("event"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="takeaways",
+        help_text=_("The event the takeaway reports, if one: the takeaway links to it."),
     )
 
     objects = TakeawayManager()
@@ -142,9 +196,13 @@ class Recommendation(models.Model):
     publication_parent = "brief"
 
     brief = models.ForeignKey(Brief, verbose_name=_("brief"), on_delete=models.CASCADE, related_name="recommendations")
-    position = models.PositiveSmallIntegerField(_("position"))
-    audience = models.CharField(_("audience"), max_length=16, choices=Audience.choices)
-    text = models.TextField(_("text"))
+    position = models.PositiveSmallIntegerField(
+        _("position"), help_text=_("Order in the list of recommendations: 1 comes first.")
+    )
+    audience = models.CharField(
+        _("audience"), max_length=16, choices=Audience.choices, help_text=_("Whom the text asks to act.")
+    )
+    text = models.TextField(_("text"), help_text=_("What the text asks of them, in its words."))
 
     objects = RecommendationManager()
 

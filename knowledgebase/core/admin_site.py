@@ -7,6 +7,7 @@ to enrol one first.
 """
 
 import functools
+from functools import cached_property
 
 from axes.models import AccessAttempt, AccessLog
 from django.conf import settings
@@ -14,19 +15,31 @@ from django.contrib import admin
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django_otp import user_has_device
 
-from knowledgebase.core import derived
+from knowledgebase.core import admin_review, dashboard, derived
 from knowledgebase.core.admin_translation import missing_translation_counts
-from knowledgebase.core.models import PublicationStatus, Publishable
-from knowledgebase.core.services import can_publish
+from knowledgebase.core.models import Publishable
 
-REVIEW_QUEUE_LIMIT = 200
 SIGN_INS_SHOWN = 8
+
+
+class WaitingCount:
+    """How many records wait for review, of the kinds the user may see: counted when the header first
+    shows it, in one query over every kind."""
+
+    def __init__(self, models):
+        self.models = models
+
+    @cached_property
+    def value(self):
+        waiting = [model.objects.awaiting_review().order_by().values_list("pk") for model in self.models]
+        if not waiting:
+            return 0
+        return waiting[0].union(*waiting[1:], all=True).count() if len(waiting) > 1 else waiting[0].count()
 
 
 class KnowledgeBaseAdminSite(admin.AdminSite):
@@ -67,52 +80,48 @@ class KnowledgeBaseAdminSite(admin.AdminSite):
     def publishable_models(self):
         return [model for model in self._registry if issubclass(model, Publishable)]
 
+    def each_context(self, request):
+        """Every admin page's header says how many records wait for review (``review_waiting.value``)."""
+        context = super().each_context(request)
+        if self.has_permission(request):
+            models = [
+                model for model in self.publishable_models() if self._registry[model].has_view_permission(request)
+            ]
+            context["review_waiting"] = WaitingCount(models)
+        return context
+
     def get_urls(self):
-        return [path("review/", self.admin_view(self.review_queue), name="review-queue"), *super().get_urls()]
+        record = "review/<slug:app_label>/<slug:model_name>/<int:pk>"
+        return [
+            path("review/", self.admin_view(self.review_queue), name="review-queue"),
+            path(f"{record}/publish/", self.admin_view(self.review_publish), name="review-publish"),
+            path(f"{record}/return/", self.admin_view(self.review_return), name="review-return"),
+            *super().get_urls(),
+        ]
 
     def review_queue(self, request):
-        """Everything waiting for review, oldest change first, across every publishable model."""
-        sections = []
-        for model in self.publishable_models():
-            if not self._registry[model].has_view_permission(request):
-                continue
-            opts = model._meta
-            items = list(model.objects.awaiting_review().order_by("updated_at")[:REVIEW_QUEUE_LIMIT])
-            changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
-            sections.append(
-                {
-                    "title": opts.verbose_name_plural,
-                    "items": [
-                        {
-                            "object": item,
-                            "url": reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[item.pk]),
-                        }
-                        for item in items
-                    ],
-                    "changelist_url": f"{changelist}?status__exact={PublicationStatus.REVIEW}",
-                    "can_publish": can_publish(request.user, model),
-                }
-            )
-        context = {
-            **self.each_context(request),
-            "title": _("Waiting for review"),
-            "sections": sections,
-            "total": sum(len(section["items"]) for section in sections),
-        }
-        return TemplateResponse(request, "admin/review_queue.html", context)
+        """Everything waiting for review across every reviewed kind, oldest first (``core.admin_review``)."""
+        return admin_review.queue_view(self, request)
+
+    def review_publish(self, request, app_label, model_name, pk):
+        return admin_review.publish_view(self, request, app_label, model_name, pk)
+
+    def review_return(self, request, app_label, model_name, pk):
+        return admin_review.return_view(self, request, app_label, model_name, pk)
 
     def index(self, request, extra_context=None):
-        counts = [
-            (model._meta.verbose_name_plural, model.objects.awaiting_review().count())
-            for model in self.publishable_models()
-            if self._registry[model].has_view_permission(request)
-        ]
-        extra = {
-            "review_counts": counts,
-            "review_total": sum(count for _name, count in counts),
-            "missing_translations": missing_translation_counts(self, request),
-            **self.sign_ins(request),
-        }
+        """The editor's dashboard (``core.dashboard``); a reviewer's also counts what waits for review and
+        the public records that miss a translation."""
+        extra = {**dashboard.dashboard(self, request), **self.sign_ins(request)}
+        if extra["is_reviewer"]:
+            counts = [
+                (model._meta.verbose_name_plural, model.objects.awaiting_review().count())
+                for model in self.publishable_models()
+                if self._registry[model].has_view_permission(request)
+            ]
+            extra["review_counts"] = counts
+            extra["review_total"] = sum(count for _name, count in counts)
+            extra["missing_translations"] = missing_translation_counts(self, request)
         return super().index(request, {**extra, **(extra_context or {})})
 
     def sign_ins(self, request):

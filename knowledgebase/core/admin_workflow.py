@@ -15,14 +15,27 @@ from collections import defaultdict
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from knowledgebase.core import derived
-from knowledgebase.core.models import PUBLIC_STATUSES, PublicationStatus, publishable_of
+from knowledgebase.core.admin_review import (
+    CONFIRM_FIELD,
+    ReturnForm,
+    action_url,
+    confirmed,
+    diff_template,
+    left_out_message,
+    publish_checks_of,
+    review_diffs_of,
+)
+from knowledgebase.core.models import PUBLIC_STATUSES, PublicationStatus, Publishable, ReviewTransition, publishable_of
+from knowledgebase.core.review import latest_submission, latest_transition
 from knowledgebase.core.services import (
     ERROR_NO_RETRACTION_NOTE,
     ERROR_NOT_REVIEWER,
@@ -88,8 +101,27 @@ class ServiceAdmin(admin.ModelAdmin):
         formset.save_m2m()
 
 
+def review_history(model, object_id):
+    """The history page's context: the record's status changes (``review_transitions``), when ``model`` is
+    reviewed; read when the page shows them, after the record was found."""
+    try:
+        pk = int(unquote(object_id))
+    except (TypeError, ValueError):
+        return {}
+    if not issubclass(model, Publishable) or not 0 < pk < 2**63:
+        return {}
+    rows = ReviewTransition.objects.filter(content_type=ContentType.objects.get_for_model(model), object_id=pk)
+    return {"review_transitions": rows.select_related("by").order_by("at", "pk")}
+
+
+SUBMIT_FOR_REVIEW = "_submit_for_review"
+
+
 class PublishableAdmin(ServiceAdmin):
-    """ModelAdmin for a Publishable model: status restricted by role, workflow actions, review filter."""
+    """ModelAdmin for a Publishable model: status restricted by role, workflow actions, review filter; on
+    the change form, the review desk's buttons (``review_panel``): Publish and Return to editor for a
+    reviewer on a record in review, the return's comment on a returned draft, Save and submit for review
+    on a draft."""
 
     actions = ["submit_for_review", "publish_selected", "retract_selected"]
     workflow_readonly_fields = ("first_published_at", "retracted_at", "created_at", "updated_at")
@@ -132,6 +164,64 @@ class PublishableAdmin(ServiceAdmin):
 
         return WorkflowForm
 
+    def save_model(self, request, obj, form, change):
+        if SUBMIT_FOR_REVIEW in request.POST and obj.status == PublicationStatus.DRAFT:
+            obj.status = PublicationStatus.REVIEW
+        super().save_model(request, obj, form, change)
+
+    def _submitted_message(self, request, obj):
+        if SUBMIT_FOR_REVIEW in request.POST and obj.status == PublicationStatus.REVIEW:
+            self.message_user(request, _("“%(record)s” is submitted for review.") % {"record": obj}, messages.SUCCESS)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self._submitted_message(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        self._submitted_message(request, obj)
+        return super().response_change(request, obj)
+
+    def publish_checks(self, request, objects):
+        """What a reviewer should look at before ``objects`` (records of this model) go public: {pk: [``core.
+        admin_review.PublishCheck``]}, in a fixed number of queries whatever their number. The review desk
+        shows them on the queue, the change form's panel and the bulk publish's page; one that ``blocks``
+        keeps its record from being published by any of those paths until the reviewer confirms it. None
+        by default: a model's admin says what its records need (the event admin: ``events.review_warnings``)."""
+        return {}
+
+    def review_panel(self, request, obj):
+        """What the change form offers and says about the record's review (template
+        ``admin/includes/review_panel.html``)."""
+        if obj is None:
+            return {"can_submit": self.has_add_permission(request)}
+        panel = {"status": obj.status}
+        if obj.status == PublicationStatus.REVIEW:
+            panel["submission"] = latest_submission(obj)
+            panel["checks"] = publish_checks_of(self, request, [obj])[obj.pk]
+            if self.has_publish_permission(request):
+                site = self.admin_site
+                panel.update(
+                    can_review=True,
+                    publish_url=action_url(site, obj, "publish"),
+                    return_url=action_url(site, obj, "return"),
+                    return_form=ReturnForm(),
+                    next=request.path,
+                )
+        elif obj.status == PublicationStatus.DRAFT:
+            last = latest_transition(obj)
+            panel["returned"] = last if last is not None and last.is_return else None
+            panel["can_submit"] = self.has_change_permission(request, obj)
+        return panel
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if not context.get("is_popup"):
+            context["review_panel"] = self.review_panel(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def history_view(self, request, object_id, extra_context=None):
+        extra = {**review_history(self.model, object_id), **(extra_context or {})}
+        return super().history_view(request, object_id, extra)
+
     def _transition(self, request, queryset, to_status, note=""):
         done = 0
         for obj in queryset:
@@ -152,8 +242,34 @@ class PublishableAdmin(ServiceAdmin):
 
     @admin.action(description=gettext_lazy("Publish selected"), permissions=["publish"])
     def publish_selected(self, request, queryset):
-        done = self._transition(request, queryset, PublicationStatus.PUBLISHED)
-        self.message_user(request, ngettext("%d record published.", "%d records published.", done) % done)
+        """First a page with what each selected record changes in its published version and what to check
+        before it goes public (``publish_checks``); then, confirmed, the records published. A record whose
+        checks block is left out, with a message, unless its own box was ticked on that page."""
+        records = list(queryset)
+        checks = publish_checks_of(self, request, records)
+        if "apply" in request.POST:
+            chosen = []
+            for obj in records:
+                if checks[obj.pk].blocking and not confirmed(request, obj):
+                    self.message_user(request, left_out_message(obj, checks[obj.pk]), messages.WARNING)
+                else:
+                    chosen.append(obj)
+            done = self._transition(request, chosen, PublicationStatus.PUBLISHED)
+            self.message_user(request, ngettext("%d record published.", "%d records published.", done) % done)
+            return None
+        diffs = review_diffs_of(self.model, records)
+        opts = self.model._meta
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Publish records"),
+            "opts": opts,
+            "records": [{"object": obj, "diff": diffs.get(obj.pk), "checks": checks[obj.pk]} for obj in records],
+            "blocked": sum(1 for obj in records if checks[obj.pk].blocking),
+            "diff_template": diff_template(),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "confirm_field": CONFIRM_FIELD,
+        }
+        return TemplateResponse(request, "admin/publish_confirmation.html", context)
 
     @admin.action(description=gettext_lazy("Retract selected"), permissions=["publish"])
     def retract_selected(self, request, queryset):
@@ -250,6 +366,16 @@ class HistoryAdmin(SimpleHistoryAdmin):
             if obj is None or not self.has_change_permission(request, obj):
                 raise PermissionDenied(_(ERROR_NOT_REVIEWER))
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The revisions, and above them the record's status changes when it is reviewed. An id that
+        cannot be one is a 404 (django-simple-history would fail on it)."""
+        try:
+            self.model._meta.pk.to_python(unquote(object_id))
+        except ValidationError as error:
+            raise Http404 from error
+        extra = {**review_history(self.model, object_id), **(extra_context or {})}
+        return super().history_view(request, object_id, extra)
 
     @admin.display(description=gettext_lazy("status"))
     def status_at_revision(self, historical):

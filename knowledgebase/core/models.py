@@ -2,6 +2,9 @@
 
 import secrets
 
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -154,9 +157,17 @@ class Country(models.Model):
 class Theme(models.Model):
     """A cross-cutting subject (POWs and detainees, forced displacement, IHL compliance…)."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    name = models.CharField(_("name"), max_length=100, unique=True, help_text=_("e.g. “POWs and detainees”."))
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        unique=True,
+        help_text=_(
+            "The theme in filter addresses, e.g. pows-and-detainees in /events/?theme=pows-and-detainees. "
+            "Lower-case letters, digits and hyphens; changing it breaks saved links."
+        ),
+    )
+    description = models.TextField(_("description"), blank=True, help_text=_("What belongs under the theme."))
 
     objects = SlugNaturalKeyManager()
 
@@ -187,3 +198,54 @@ class TimeStamped(models.Model):
     def save(self, *args, **kwargs):
         touch(self, kwargs)
         super().save(*args, **kwargs)
+
+
+class ReviewTransition(models.Model):
+    """One move of a reviewed record from one publication status to another: who moved it, when, and the
+    reviewer's comment when a record goes back to its editor. Written by the services only
+    (``core.services``); read through ``core.review``."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, verbose_name=_("kind of record"))
+    object_id = models.PositiveBigIntegerField(_("record id"))
+    record = GenericForeignKey("content_type", "object_id")
+    from_status = models.CharField(_("from"), max_length=16, choices=PublicationStatus.choices)
+    to_status = models.CharField(_("to"), max_length=16, choices=PublicationStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    comment = models.TextField(
+        _("comment"),
+        blank=True,
+        help_text=_("What the reviewer asks the editor to change, when a record is returned."),
+    )
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("review transition")
+        verbose_name_plural = _("review transitions")
+        indexes = [models.Index(fields=["content_type", "object_id", "at"], name="core_transition_record_at")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(from_status=models.F("to_status")),
+                name="transition_changes_status",
+                violation_error_message=_("A transition moves a record to another status."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+    @property
+    def is_return(self):
+        """A record sent back from review to its editor with a comment (``publishable_return``)."""
+        return (
+            self.from_status == PublicationStatus.REVIEW
+            and self.to_status == PublicationStatus.DRAFT
+            and bool(self.comment)
+        )

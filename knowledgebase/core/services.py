@@ -8,6 +8,7 @@ write). Signals only invalidate the page cache.
 """
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -18,6 +19,7 @@ from knowledgebase.core.models import (
     PUBLIC_STATUSES,
     PublicationStatus,
     Publishable,
+    ReviewTransition,
     publishable_of,
     stored_publishable_of,
 )
@@ -25,6 +27,8 @@ from knowledgebase.core.models import (
 ERROR_NOT_REVIEWER = "Only a reviewer can publish or retract, or change a published record."
 ERROR_NO_RETRACTION_NOTE = "Say why the record is retracted: readers will see it."
 ERROR_REVIEWER_FIELDS = "Only a reviewer can change this: %(fields)s."
+ERROR_NO_RETURN_COMMENT = "Say what the editor should change: the comment is required."
+ERROR_NOT_IN_REVIEW = "Only a record in review can be returned to its editor."
 
 User = AbstractBaseUser | AnonymousUser | None
 
@@ -124,6 +128,20 @@ def apply_status(obj: Publishable, to_status: str, *, note: str = "") -> None:
             obj.retraction_note = note
 
 
+def record_transition(*, obj: Publishable, from_status: str, to_status: str, by: User, comment: str = ""):
+    """Write down a status change of ``obj`` (``core.ReviewTransition``); nothing when the status stays."""
+    if from_status == to_status:
+        return None
+    return ReviewTransition.objects.create(
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        from_status=from_status,
+        to_status=to_status,
+        by=by if getattr(by, "is_authenticated", False) else None,
+        comment=comment,
+    )
+
+
 def _attribute(obj: models.Model, by: User, note: str) -> None:
     """Who made this revision and why, for the revision history (and the public change log)."""
     if by is not None and getattr(by, "is_authenticated", False):
@@ -168,14 +186,20 @@ def record_save(
 def record_delete(*, obj: models.Model, by: User) -> None:
     """Delete any record (what hangs on it goes with it, as the model says) and note what it fed; a row of
     a public record only by a reviewer, and a public record only by a reviewer."""
+    transitions = ReviewTransition.objects.none()
     if isinstance(obj, Publishable):
         if obj.status in PUBLIC_STATUSES and not can_publish(by, type(obj)):
             raise ReviewRequired(obj, "changes")
+        # Their ids may be given again to a new record (SQLite reuses the highest id).
+        transitions = ReviewTransition.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+        )
     else:
         check_review(obj=obj, by=by, deleting=True)
     _attribute(obj, by, "")
     stale = derived.stale(obj)
     with transaction.atomic(savepoint=False):
+        transitions.delete()
         obj.delete()
     derived.note(stale)
 
@@ -184,7 +208,9 @@ def publishable_save(
     *, obj: Publishable, by: User, note: str = "", validate: bool = True, stored_status: str | None = None
 ) -> Publishable:
     """Create or update a publishable record. An editor may write drafts and records in review; a
-    status that reaches the public, or leaves it, needs a reviewer (``transition_allowed``)."""
+    status that reaches the public, or leaves it, needs a reviewer (``transition_allowed``). A change of
+    status is recorded as a transition; a new record counts as coming from draft (created as a draft,
+    nothing is recorded; created in review, it was submitted)."""
     model = type(obj)
     stored = stored_status
     if stored is None and obj.pk:
@@ -200,15 +226,25 @@ def publishable_save(
     with transaction.atomic(savepoint=False):
         _attribute(obj, by, note)
         obj.save()
+        record_transition(obj=obj, from_status=from_status, to_status=obj.status, by=by)
         derived.changed(obj)
     return obj
 
 
 @transaction.atomic
 def publishable_transition(*, obj: Publishable, to_status: str, by: User, note: str = "") -> Publishable:
-    """Move ``obj`` to ``to_status`` on behalf of ``by``; raise PermissionDenied if they may not."""
+    """Move ``obj`` to ``to_status`` on behalf of ``by``; raise PermissionDenied if they may not. The move
+    is recorded with the note (a retraction's) as its comment."""
+    return _move(obj=obj, to_status=to_status, by=by, note=note)
+
+
+def _move(*, obj: Publishable, to_status: str, by: User, note: str = "", comment: str = "", from_status=None):
+    """``publishable_transition``'s work, in the caller's transaction; ``from_status``: the status the
+    stored record must have (else ValidationError)."""
     model = type(obj)
     locked = model.objects.select_for_update().get(pk=obj.pk)
+    if from_status is not None and locked.status != from_status:
+        raise ValidationError(_(ERROR_NOT_IN_REVIEW))
     if not transition_allowed(user=by, model=model, from_status=locked.status, to_status=to_status):
         raise PermissionDenied(_(ERROR_NOT_REVIEWER))
     check_reviewer_fields(obj=obj, by=by)
@@ -218,8 +254,24 @@ def publishable_transition(*, obj: Publishable, to_status: str, by: User, note: 
     obj.full_clean()
     _attribute(obj, by, "")
     obj.save()
+    record_transition(obj=obj, from_status=locked.status, to_status=to_status, by=by, comment=comment or note)
     derived.changed(obj)
     return obj
+
+
+@transaction.atomic
+def publishable_return(*, obj: Publishable, by: User, comment: str) -> Publishable:
+    """Send a record in review back to draft, to the editor who submitted it (``core.review``), with the
+    reviewer's comment saying what to change: only a reviewer, only with a comment. The editor resubmits
+    with ``publishable_submit``. The comment stays internal: it is not the public change log's reason."""
+    if not can_publish(by, type(obj)):
+        raise PermissionDenied(_(ERROR_NOT_REVIEWER))
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": _(ERROR_NO_RETURN_COMMENT)})
+    return _move(
+        obj=obj, to_status=PublicationStatus.DRAFT, by=by, comment=comment, from_status=PublicationStatus.REVIEW
+    )
 
 
 def publishable_submit(*, obj: Publishable, by: User) -> Publishable:

@@ -88,27 +88,92 @@ class DisplacementStatistic(Publishable, AttributedValue):
     """A number of displaced people, e.g. 'some 110 million forcibly displaced' (Wilson Center)."""
 
     public_id = models.SlugField(
-        _("public identifier"), max_length=16, unique=True, default=generate_public_id, editable=False
+        _("public identifier"),
+        max_length=16,
+        unique=True,
+        default=generate_public_id,
+        editable=False,
+        help_text=_(
+            "Given by the site when the record is created, e.g. 3k9d02hx; it never changes. Downloads cite it, "
+            "and a spreadsheet import matches its rows on it."
+        ),
     )
     title = models.CharField(_("label"), max_length=300, help_text=_("A short label readers see beside the number."))
-    population_type = models.CharField(_("population type"), max_length=3, choices=PopulationType.choices)
-    cause = models.CharField(_("cause"), max_length=16, choices=Cause.choices, default=Cause.MIXED)
-    measurement = models.CharField(_("stock or flow"), max_length=8, choices=Measurement.choices)
-    rate_period = models.CharField(
-        _("rate"), max_length=8, choices=RatePeriod.choices, blank=True, default=RatePeriod.NONE
+    population_type = models.CharField(
+        _("population type"),
+        max_length=3,
+        choices=PopulationType.choices,
+        help_text=_(
+            "Who is counted, in UNHCR's population types (refugees, asylum-seekers, internally displaced "
+            "people…); 'All forcibly displaced people' for a total such as '110 million'."
+        ),
     )
-    origin_scope = models.CharField(_("origin"), max_length=8, choices=GeographyScope.choices)
+    cause = models.CharField(
+        _("cause"),
+        max_length=16,
+        choices=Cause.choices,
+        default=Cause.MIXED,
+        help_text=_(
+            "Why people were displaced, as IDMC splits it; 'Mixed or not stated' when the source does not say. "
+            "Conflict and disaster displacement are never added together."
+        ),
+    )
+    measurement = models.CharField(
+        _("stock or flow"),
+        max_length=8,
+        choices=Measurement.choices,
+        help_text=_(
+            "'Stock': how many people are displaced at a date (as of). 'Flow': how many were newly displaced "
+            "in a period. 'Change': how much the stock rose or fell over a period."
+        ),
+    )
+    rate_period = models.CharField(
+        _("rate"),
+        max_length=8,
+        choices=RatePeriod.choices,
+        blank=True,
+        default=RatePeriod.NONE,
+        help_text=_("For a flow the source states per year or per month, e.g. '30,000 a month'. A stock has none."),
+    )
+    origin_scope = models.CharField(
+        _("origin"),
+        max_length=8,
+        choices=GeographyScope.choices,
+        help_text=_("Where the people come from: the whole world, a region (name it) or a country (choose it)."),
+    )
     origin_country = models.ForeignKey(
         Country, verbose_name=_("origin country"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    origin_region = models.CharField(_("origin region"), max_length=200, blank=True)
-    host_scope = models.CharField(_("host"), max_length=8, choices=GeographyScope.choices)
+    origin_region = models.CharField(
+        _("origin region"), max_length=200, blank=True, help_text=_("e.g. Sahel, or Donetsk Oblast.")
+    )
+    host_scope = models.CharField(
+        _("host"),
+        max_length=8,
+        choices=GeographyScope.choices,
+        help_text=_(
+            "Where the people are now: the whole world, a region (name it) or a country (choose it). For "
+            "internally displaced people, their own country."
+        ),
+    )
     host_country = models.ForeignKey(
         Country, verbose_name=_("host country"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    host_region = models.CharField(_("host region"), max_length=200, blank=True)
-    period_start = models.DateField(_("period start"), null=True, blank=True)
-    period_end = models.DateField(_("period end"), null=True, blank=True)
+    host_region = models.CharField(
+        _("host region"), max_length=200, blank=True, help_text=_("e.g. European Union, or Lviv Oblast.")
+    )
+    period_start = models.DateField(
+        _("period start"),
+        null=True,
+        blank=True,
+        help_text=_("For a flow or a change, the first day it covers, e.g. 2023-01-01."),
+    )
+    period_end = models.DateField(
+        _("period end"),
+        null=True,
+        blank=True,
+        help_text=_("For a flow or a change, the last day it covers, e.g. 2023-12-31."),
+    )
     as_of_note = models.CharField(
         _("as-of note"),
         max_length=200,
@@ -118,7 +183,13 @@ class DisplacementStatistic(Publishable, AttributedValue):
     includes = models.TextField(
         _("what it includes"), blank=True, help_text=_("Which people the number counts and which it leaves out.")
     )
-    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), related_name="statistics", blank=True)
+    themes = models.ManyToManyField(
+        Theme,
+        verbose_name=_("themes"),
+        related_name="statistics",
+        blank=True,
+        help_text=_("The subjects readers filter by, e.g. 'Forced displacement'; choose every one that applies."),
+    )
 
     objects = DisplacementStatisticManager()
     history = HistoricalRecords(excluded_fields=["updated_at"])

@@ -3,9 +3,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy, ngettext
 
+from knowledgebase.core.admin_display import shortened, stated, truncated, written_date_at_precision
+from knowledgebase.core.admin_review import PublishCheck
 from knowledgebase.core.admin_translation import (
     TranslationAdmin,
-    TranslationStackedInline,
     TranslationTabularInline,
     in_every_language,
     translation_filters,
@@ -17,7 +18,15 @@ from knowledgebase.core.admin_workflow import (
     PublishableAdmin,
     ServiceAdmin,
 )
+from knowledgebase.core.models import PublicationStatus
 from knowledgebase.core.services import can_publish, record_save
+from knowledgebase.events.admin_entry import (
+    CONFIRMED_BEFORE_PUBLISHING,
+    EventEntryAdmin,
+    FigureRowsInline,
+    RowLabelsInline,
+)
+from knowledgebase.events.forms import EventForm
 from knowledgebase.events.models import (
     Citation,
     Event,
@@ -30,6 +39,7 @@ from knowledgebase.events.models import (
     breakdown_excess,
 )
 from knowledgebase.events.resources import EventResource, FigureResource
+from knowledgebase.events.review_warnings import short_label, stored_warnings_of
 from knowledgebase.spreadsheets.resources import SpreadsheetImportExportMixin
 
 CLAIM_FIELDS = [
@@ -70,41 +80,26 @@ class MeasureAdmin(ServiceAdmin, TranslationAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class ParticipationInline(LockedWithParentInline, TranslationTabularInline):
+class ParticipationInline(RowLabelsInline, LockedWithParentInline, TranslationTabularInline):
     model = Participation
+    row_related = ("actor", "organization")
     extra = 1
     fields = ["actor", "organization", "role", "note"]
     autocomplete_fields = ["actor", "organization"]
 
 
-class CitationInline(LockedWithParentInline, admin.TabularInline):
+class CitationInline(RowLabelsInline, LockedWithParentInline, admin.TabularInline):
     model = Citation
+    row_related = ("source",)
     extra = 1
     fields = ["source", "locator", "excerpt"]
     autocomplete_fields = ["source"]
 
 
-class FigureInline(LockedWithParentInline, TranslationStackedInline):
-    model = Figure
-    extra = 0
-    fields = CLAIM_FIELDS
-    autocomplete_fields = CLAIM_AUTOCOMPLETE
-    show_change_link = True
-
-
 @admin.register(Event)
-class EventAdmin(SpreadsheetImportExportMixin, HistoryAdmin, PublishableAdmin, TranslationAdmin):
+class EventAdmin(EventEntryAdmin, SpreadsheetImportExportMixin, HistoryAdmin, PublishableAdmin, TranslationAdmin):
     resource_classes = [EventResource]
-    list_display = [
-        "title",
-        "start_date",
-        "date_precision",
-        "event_type",
-        "status",
-        "has_disputed_figures",
-        "is_pinned",
-        "public_id",
-    ]
+    list_display = ["short_title", "when", "event_type", "status", "disputed", "pinned"]
     list_filter = [
         "status",
         "is_pinned",
@@ -127,12 +122,13 @@ class EventAdmin(SpreadsheetImportExportMixin, HistoryAdmin, PublishableAdmin, T
         "participations__actor__name_uk",
         "participations__actor__aliases__name",
     )
-    autocomplete_fields = ["event_type", "countries", "themes", "related_events", "account_source"]
+    # The type is a small taxonomy: a select grouped by category (events.forms.EventForm), one choice.
+    autocomplete_fields = ["countries", "themes", "related_events", "account_source"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "start_date"
     readonly_fields = ["public_id", "has_disputed_figures"]
     # Apps above events add theirs through core.admin_workflow.add_inline (ihl: allegations).
-    inlines = [ParticipationInline, CitationInline, FigureInline]
+    inlines = [ParticipationInline, CitationInline, FigureRowsInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "public_id", "event_type", "summary", "body", "account_source", "themes"]}),
         (gettext_lazy("When"), {"fields": [("start_date", "end_date"), ("date_precision", "date_note")]}),
@@ -146,12 +142,35 @@ class EventAdmin(SpreadsheetImportExportMixin, HistoryAdmin, PublishableAdmin, T
             {"fields": ["status", "retraction_note", "has_disputed_figures", "is_pinned"]},
         ),
     ]
-    actions = [*PublishableAdmin.actions, "pin_selected", "unpin_selected"]
+    actions = [*PublishableAdmin.actions, "pin_selected", "unpin_selected", "add_theme", "export_selected"]
 
     def get_readonly_fields(self, request, obj=None):
         """What the home page features is a reviewer's choice: editors see the pin, and cannot change it."""
         fields = super().get_readonly_fields(request, obj)
         return fields if can_publish(request.user, Event) else (*fields, *Event.reviewer_fields)
+
+    def publish_checks(self, request, objects):
+        """The review desk's checks (queue, change form's panel, bulk publish): the event form's warnings
+        ("Before publishing"), two queries for any number of events. As on the form, a dispute without a
+        best estimate blocks publishing until the reviewer ticks "Publish without a best estimate", unless
+        the public version already has it (a published event's public version is the one stored)."""
+        warnings = stored_warnings_of(objects)
+        confirm = EventForm.base_fields["confirm_warnings"].label
+        checks = {}
+        for event in objects:
+            may_block = event.status != PublicationStatus.PUBLISHED
+            checks[event.pk] = [
+                PublishCheck(
+                    label=short_label(warning),
+                    message=warning.message,
+                    items=warning.items,
+                    blocks=may_block and warning.code in CONFIRMED_BEFORE_PUBLISHING,
+                    confirm_label=confirm,
+                    code=warning.code,
+                )
+                for warning in warnings.get(event.pk, ())
+            ]
+        return checks
 
     def _pin(self, request, queryset, pinned):
         done = 0
@@ -175,19 +194,41 @@ class EventAdmin(SpreadsheetImportExportMixin, HistoryAdmin, PublishableAdmin, T
         done = self._pin(request, queryset, False)
         self.message_user(request, ngettext("%d event unpinned.", "%d events unpinned.", done) % done)
 
+    # Change-list columns: the title gets the width, the date reads as on the event's page.
+    short_title = truncated("title", 90)
+
+    @admin.display(description=gettext_lazy("date"), ordering="start_date")
+    def when(self, obj):
+        return written_date_at_precision(obj.start_date, obj.end_date, obj.date_precision)
+
+    @admin.display(description=gettext_lazy("disputed"), boolean=True, ordering="has_disputed_figures")
+    def disputed(self, obj):
+        return obj.has_disputed_figures
+
+    @admin.display(description=gettext_lazy("pinned"), boolean=True, ordering="is_pinned")
+    def pinned(self, obj):
+        return obj.is_pinned
+
 
 @admin.register(Participation)
 class ParticipationAdmin(ChildOfPublishableAdmin, TranslationAdmin):
-    list_display = ["event", "actor", "organization", "role"]
+    list_display = ["short_event", "participant", "role"]
+    short_event = truncated("event", 70)
     list_filter = ["role"]
     list_select_related = ["event", "actor", "organization"]
     search_fields = ["event__title", "actor__name", "actor__aliases__name", "organization__name"]
     autocomplete_fields = ["event", "actor", "organization"]
 
+    @admin.display(description=gettext_lazy("actor or organisation"))
+    def participant(self, obj):
+        return shortened(obj.participant, 50)
+
 
 @admin.register(Citation)
 class CitationAdmin(ChildOfPublishableAdmin):
-    list_display = ["event", "source", "locator"]
+    list_display = ["short_event", "short_source", "locator"]
+    short_event = truncated("event", 70)
+    short_source = truncated("source", 70)
     list_select_related = ["event", "source"]
     search_fields = ["event__title", "source__title", "excerpt"]
     autocomplete_fields = ["event", "source"]
@@ -223,7 +264,11 @@ class FigureBreakdownInline(LockedWithParentInline, admin.TabularInline):
 @admin.register(Figure)
 class FigureAdmin(SpreadsheetImportExportMixin, HistoryAdmin, ChildOfPublishableAdmin, TranslationAdmin):
     resource_classes = [FigureResource]
-    list_display = ["event", "measure", "value", "qualifier", "claimant", "source", "rank"]
+    list_display = ["short_event", "short_measure", "stated_value", "claimant", "short_source", "rank"]
+    short_event = truncated("event", 70)
+    short_measure = truncated("measure", 30)
+    stated_value = stated()
+    short_source = truncated("source", 40)
     list_filter = ["rank", "qualifier", "measure"]
     list_select_related = ["event", "measure", "claimant_actor", "claimant_organization", "source"]
     search_fields = ["event__title", "measure__name", "claimant_actor__name", "claimant_organization__name", "excerpt"]
@@ -233,12 +278,13 @@ class FigureAdmin(SpreadsheetImportExportMixin, HistoryAdmin, ChildOfPublishable
 
     @admin.display(description=gettext_lazy("claimed by"))
     def claimant(self, obj):
-        return obj.claimant
+        return shortened(obj.claimant, 30)
 
 
 @admin.register(FigureBreakdown)
 class FigureBreakdownAdmin(ChildOfPublishableAdmin):
-    list_display = ["figure", "dimension", "category", "value"]
+    list_display = ["short_figure", "dimension", "category", "value"]
+    short_figure = truncated("figure", 60)
     list_filter = ["dimension"]
     list_select_related = ["figure__event", "figure__measure"]
     search_fields = ["figure__event__title", "category"]

@@ -26,10 +26,20 @@ from knowledgebase.sources.models import AttributedValue, Source, attributed_val
 class EventCategory(models.Model):
     """Top level of the event taxonomy: detention and POWs, displacement, conflict, diplomacy."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True, help_text=_("e.g. 'Detention and POWs'."))
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        unique=True,
+        help_text=_(
+            "The category in filter addresses, e.g. detention-and-pows in /events/?category=detention-and-pows. "
+            "Lower-case letters, digits and hyphens; changing it breaks saved links."
+        ),
+    )
     description = models.TextField(_("description"), blank=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Order in lists and filters: the lowest number comes first.")
+    )
 
     objects = SlugNaturalKeyManager()
 
@@ -51,8 +61,16 @@ class EventType(models.Model):
     category = models.ForeignKey(
         EventCategory, verbose_name=_("category"), on_delete=models.PROTECT, related_name="types"
     )
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True, help_text=_("e.g. 'Prisoner exchange'."))
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        unique=True,
+        help_text=_(
+            "The type in filter addresses, e.g. prisoner-exchange in /events/?type=prisoner-exchange. "
+            "Lower-case letters, digits and hyphens; changing it breaks saved links."
+        ),
+    )
     description = models.TextField(_("description"), blank=True)
 
     objects = SlugNaturalKeyManager()
@@ -108,17 +126,54 @@ class Event(Publishable):
         unique=True,
         default=generate_public_id,
         editable=False,
-        help_text=_("Part of the permalink; never changes, even when the title does."),
+        help_text=_(
+            "Given by the site when the event is created, e.g. 74pfk83e in /events/74pfk83e/. Part of the "
+            "permalink: it never changes, even when the title does. Search for it to find the event."
+        ),
     )
-    title = models.CharField(_("title"), max_length=300)
-    slug = models.SlugField(_("slug"), max_length=200, unique=True)
-    event_type = models.ForeignKey(EventType, verbose_name=_("type"), on_delete=models.PROTECT, related_name="events")
+    title = models.CharField(
+        _("title"),
+        max_length=300,
+        help_text=_("What happened, in a line, e.g. 'Russia and Ukraine exchange 230 prisoners of war'."),
+    )
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        help_text=_(
+            "The title in lower-case letters, digits and hyphens, filled in as you type it, e.g. "
+            "russia-ukraine-pow-exchange-2024-01. /events/ followed by the slug leads to the event's permalink."
+        ),
+    )
+    event_type = models.ForeignKey(
+        EventType,
+        verbose_name=_("type"),
+        on_delete=models.PROTECT,
+        related_name="events",
+        help_text=_("What kind of event it is, e.g. prisoner exchange; the type decides the category."),
+    )
     start_date = models.DateField(
-        _("date"), help_text=_("For a month or a year, the first day of it; the precision says how to read it.")
+        _("date"),
+        help_text=_(
+            "The day it happened or began. For an event dated to a week, month, season or year, the first day "
+            "of it (2023-06-01 for summer 2023), and set the date precision."
+        ),
     )
-    end_date = models.DateField(_("end date"), null=True, blank=True)
+    end_date = models.DateField(
+        _("end date"),
+        null=True,
+        blank=True,
+        help_text=_("For an event over several days, the last day. Leave empty for a single day."),
+    )
     date_precision = models.CharField(
-        _("date precision"), max_length=16, choices=DatePrecision.choices, default=DatePrecision.DAY
+        _("date precision"),
+        max_length=16,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text=_(
+            "How exactly the source dates the event: 'Day' for 3 January 2024, 'Month' for January 2024, "
+            "'Approximate' for 'in early January'. Pages and downloads show the date to this precision only."
+        ),
     )
     date_note = models.CharField(
         _("date note"),
@@ -133,12 +188,41 @@ class Event(Publishable):
         blank=True,
         help_text=_("Every country the event concerns: an exchange concerns both sides."),
     )
-    region = models.CharField(_("region"), max_length=200, blank=True, help_text=_("Oblast, province or area."))
-    place_name = models.CharField(_("place"), max_length=200, blank=True)
-    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
-    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True, blank=True)
+    region = models.CharField(
+        _("region"), max_length=200, blank=True, help_text=_("Oblast, province or area, e.g. Donetsk Oblast.")
+    )
+    place_name = models.CharField(
+        _("place"),
+        max_length=200,
+        blank=True,
+        help_text=_("Town, village or site as the source names it, e.g. Avdiivka."),
+    )
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        help_text=_("Decimal degrees, north positive, e.g. 48.13945. Give both coordinates, or neither."),
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        help_text=_("Decimal degrees, east positive, e.g. 37.74255."),
+    )
     geo_precision = models.CharField(
-        _("geographic precision"), max_length=16, choices=GeoPrecision.choices, default=GeoPrecision.COUNTRY
+        _("geographic precision"),
+        max_length=16,
+        choices=GeoPrecision.choices,
+        default=GeoPrecision.COUNTRY,
+        help_text=_(
+            "How exactly the event is located: 'Exact point' for a site with its coordinates (required then), "
+            "'Near a place' for 'outside Avdiivka', 'Region' or 'Country' when the source says no more. Maps "
+            "draw the event at this precision."
+        ),
     )
     summary = models.TextField(_("summary"), help_text=_("One or two sentences readers see in lists."))
     body = models.TextField(_("body"), blank=True, help_text=_("Markdown. Raw HTML is removed."))
@@ -154,13 +238,60 @@ class Event(Publishable):
             "Leave empty when the body is written in your own words."
         ),
     )
-    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), related_name="events", blank=True)
-    related_events = models.ManyToManyField("self", verbose_name=_("related events"), blank=True)
+    themes = models.ManyToManyField(
+        Theme,
+        verbose_name=_("themes"),
+        related_name="events",
+        blank=True,
+        help_text=_(
+            "The subjects readers filter by, e.g. 'POWs and detainees'; choose every one that applies. "
+            "A reviewer adds new themes."
+        ),
+    )
+    related_events = models.ManyToManyField(
+        "self",
+        verbose_name=_("related events"),
+        blank=True,
+        help_text=_("Events this one follows from or leads to, e.g. the exchange that ended a freeze of exchanges."),
+    )
     sources = models.ManyToManyField(Source, through="Citation", related_name="events", blank=True)
-    acled_event_id = models.CharField(_("ACLED event id"), max_length=40, blank=True)
-    glide_number = models.CharField(_("GLIDE number"), max_length=40, blank=True)
-    wikidata_qid = models.CharField(_("Wikidata QID"), max_length=20, blank=True)
-    has_disputed_figures = models.BooleanField(_("has disputed figures"), default=False, editable=False, db_index=True)
+    acled_event_id = models.CharField(
+        _("ACLED event id"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "The event's identifier in ACLED (Armed Conflict Location & Event Data), from the event_id_cnty "
+            "column of an ACLED export, e.g. UKR123456. Leave empty when ACLED has not recorded the event."
+        ),
+    )
+    glide_number = models.CharField(
+        _("GLIDE number"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "The disaster's GLobal IDEntifier from glidenumber.net: hazard, year, number and country, e.g. "
+            "FL-2023-000115-UKR for a flood. Only disasters have one."
+        ),
+    )
+    wikidata_qid = models.CharField(
+        _("Wikidata QID"),
+        max_length=20,
+        blank=True,
+        help_text=_(
+            "The event's Wikidata item: Q and the digits at the end of its address on wikidata.org, e.g. "
+            "Q110999040. Leave empty when Wikidata has no item for it."
+        ),
+    )
+    has_disputed_figures = models.BooleanField(
+        _("has disputed figures"),
+        default=False,
+        editable=False,
+        db_index=True,
+        help_text=_(
+            "Set by the site when the claims about one of the event's measures contradict each other; the "
+            "event's page then shows every claim and the range."
+        ),
+    )
     is_pinned = models.BooleanField(
         _("pinned on the home page"),
         default=False,
@@ -289,6 +420,7 @@ class Participation(models.Model):
         null=True,
         blank=True,
         related_name="participations",
+        help_text=_("A state, an armed force, an official or another person. Search by any of their names."),
     )
     organization = models.ForeignKey(
         Organization,
@@ -297,9 +429,17 @@ class Participation(models.Model):
         null=True,
         blank=True,
         related_name="participations",
+        help_text=_("An NGO, a UN agency or another organisation. Choose an actor or an organisation, not both."),
     )
-    role = models.CharField(_("role"), max_length=16, choices=ParticipationRole.choices)
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    role = models.CharField(
+        _("role"),
+        max_length=16,
+        choices=ParticipationRole.choices,
+        help_text=_("How they took part: a party to an exchange, its mediator, people released in it…"),
+    )
+    note = models.CharField(
+        _("note"), max_length=300, blank=True, help_text=_("A few words on the role, e.g. 'mediated with Turkey'.")
+    )
 
     objects = ParticipationManager()
 
@@ -359,9 +499,22 @@ class Citation(models.Model):
     publication_parent = "event"
 
     event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="citations")
-    source = models.ForeignKey(Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="citations")
-    excerpt = models.TextField(_("excerpt"), blank=True)
-    locator = models.CharField(_("locator"), max_length=100, blank=True, help_text=_("Page, paragraph or timestamp."))
+    source = models.ForeignKey(
+        Source,
+        verbose_name=_("source"),
+        on_delete=models.PROTECT,
+        related_name="citations",
+        help_text=_("Where the event is reported. A source not in the list is added with the + beside it."),
+    )
+    excerpt = models.TextField(
+        _("excerpt"), blank=True, help_text=_("The words of the source that report the event, copied exactly.")
+    )
+    locator = models.CharField(
+        _("locator"),
+        max_length=100,
+        blank=True,
+        help_text=_("Where in the source the passage is: a page, paragraph or timestamp, e.g. 'p. 12' or '01:23:45'."),
+    )
 
     objects = CitationManager()
 
@@ -395,9 +548,31 @@ class MeasureKind(models.TextChoices):
 class Measure(models.Model):
     """What a figure counts, e.g. 'people returned to Ukraine'; an exchange has one per side."""
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
-    slug = models.SlugField(_("slug"), max_length=200, unique=True)
-    kind = models.CharField(_("kind"), max_length=16, choices=MeasureKind.choices, default=MeasureKind.COUNT)
+    name = models.CharField(
+        _("name"),
+        max_length=200,
+        unique=True,
+        help_text=_("What the figures count, e.g. 'People returned to Ukraine'."),
+    )
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        help_text=_(
+            "The name in lower-case letters, digits and hyphens, e.g. people-returned-to-ukraine: how downloads "
+            "and spreadsheet imports name the measure. Changing it changes the downloads."
+        ),
+    )
+    kind = models.CharField(
+        _("kind"),
+        max_length=16,
+        choices=MeasureKind.choices,
+        default=MeasureKind.COUNT,
+        help_text=_(
+            "'People returned' for each side of an exchange (the exchange pages add them up by country), "
+            "'Sequence number' for an exchange's number in a series, 'Count' for anything else."
+        ),
+    )
     country = models.ForeignKey(
         Country,
         verbose_name=_("country"),
@@ -408,7 +583,9 @@ class Measure(models.Model):
         help_text=_("For people returned in an exchange: the country they returned to."),
     )
     description = models.TextField(_("description"), blank=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Order on event pages: the lowest number comes first.")
+    )
 
     objects = SlugNaturalKeyManager()
 
@@ -452,11 +629,39 @@ class Figure(AttributedValue):
     publication_parent = "event"
 
     public_id = models.SlugField(
-        _("public identifier"), max_length=16, unique=True, default=generate_public_id, editable=False
+        _("public identifier"),
+        max_length=16,
+        unique=True,
+        default=generate_public_id,
+        editable=False,
+        help_text=_(
+            "Given by the site when the record is created, e.g. 3k9d02hx; it never changes. Downloads cite it, "
+            "and a spreadsheet import matches its rows on it."
+        ),
     )
-    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="figures")
-    measure = models.ForeignKey(Measure, verbose_name=_("measure"), on_delete=models.PROTECT, related_name="figures")
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    event = models.ForeignKey(
+        Event,
+        verbose_name=_("event"),
+        on_delete=models.CASCADE,
+        related_name="figures",
+        help_text=_("The event the number is about; search for it by its title or public identifier."),
+    )
+    measure = models.ForeignKey(
+        Measure,
+        verbose_name=_("measure"),
+        on_delete=models.PROTECT,
+        related_name="figures",
+        help_text=_(
+            "What the number counts, e.g. 'People returned to Ukraine'. Every claim about the same count takes "
+            "the same measure: that is how the site compares them and finds disputes."
+        ),
+    )
+    note = models.CharField(
+        _("note"),
+        max_length=300,
+        blank=True,
+        help_text=_("What a reader needs to read the number right, e.g. 'includes two civilians'."),
+    )
 
     objects = FigureManager()
     history = HistoricalRecords()
@@ -528,9 +733,14 @@ class FigureBreakdown(models.Model):
     publication_parent = "figure.event"
 
     figure = models.ForeignKey(Figure, verbose_name=_("figure"), on_delete=models.CASCADE, related_name="breakdowns")
-    dimension = models.CharField(_("dimension"), max_length=16, choices=BreakdownDimension.choices)
+    dimension = models.CharField(
+        _("dimension"),
+        max_length=16,
+        choices=BreakdownDimension.choices,
+        help_text=_("How the figure is split, e.g. by sex; the parts along one dimension never add up to more."),
+    )
     category = models.CharField(_("category"), max_length=100, help_text=_("e.g. 'civilian', 'female', 'Navy'."))
-    value = models.PositiveBigIntegerField(_("value"))
+    value = models.PositiveBigIntegerField(_("value"), help_text=_("How many of the figure's number, e.g. 12."))
 
     objects = FigureBreakdownManager()
 

@@ -7,6 +7,9 @@ Besides Django's format names, each module may set the formats of dates at their
 * ``MONTH_YEAR_FORMAT``: a month on its own ("September 2022", "вересень 2022");
 * ``MONTH_NAMES_LOWER_CASE``: whether a month named on its own is written in lower case.
 
+Each module also sets Django's ``DATE_FORMAT`` and ``DATETIME_FORMAT`` to the day format, so that what
+Django writes without being told how (the admin's lists, read-only fields and history) reads like the site.
+
 A language without a module here gets the English defaults of ``presentation.formatting``, with
 Django's own month names and separators for that language.
 """

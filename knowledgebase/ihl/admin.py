@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from knowledgebase.core.admin_display import dated, truncated
 from knowledgebase.core.admin_translation import TranslationAdmin, TranslationStackedInline, in_every_language
 from knowledgebase.core.admin_workflow import ChildOfPublishableAdmin, LockedWithParentInline, ServiceAdmin, add_inline
 from knowledgebase.events.models import Event
@@ -8,7 +9,8 @@ from knowledgebase.ihl.models import Allegation, Instrument, Provision
 
 @admin.register(Instrument)
 class InstrumentAdmin(ServiceAdmin, TranslationAdmin):
-    list_display = ["short_name", "name", "adopted_date", "position"]
+    list_display = ["short_name", "name", "adopted", "position"]
+    adopted = dated("adopted_date")
     search_fields = in_every_language(Instrument, "name", "short_name")
     prepopulated_fields = {"slug": ["short_name"]}
 
@@ -37,7 +39,10 @@ add_inline(Event, AllegationInline)
 
 @admin.register(Allegation)
 class AllegationAdmin(ChildOfPublishableAdmin, TranslationAdmin):
-    list_display = ["event", "provision", "status", "source"]
+    list_display = ["short_event", "short_provision", "status", "short_source"]
+    short_event = truncated("event", 60)
+    short_provision = truncated("provision", 60)
+    short_source = truncated("source", 40)
     list_filter = ["status", "provision__instrument", "provision"]
     list_select_related = ["event", "provision__instrument", "source"]
     search_fields = ["event__title", "provision__title", "provision__article", "excerpt"]

@@ -13,12 +13,33 @@ from knowledgebase.sources.models import Source
 class Instrument(models.Model):
     """A treaty or body of law, e.g. Geneva Convention III (1949) or customary IHL."""
 
-    name = models.CharField(_("name"), max_length=300, unique=True)
-    short_name = models.CharField(_("short name"), max_length=100)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    adopted_date = models.DateField(_("adopted"), null=True, blank=True)
-    official_url = URLField(_("official text"), max_length=500, blank=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    name = models.CharField(
+        _("name"),
+        max_length=300,
+        unique=True,
+        help_text=_("The full title, e.g. 'Geneva Convention (III) relative to the Treatment of Prisoners of War'."),
+    )
+    short_name = models.CharField(_("short name"), max_length=100, help_text=_("As pages cite it, e.g. 'GC III'."))
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        unique=True,
+        help_text=_(
+            "Lower-case letters, digits and hyphens, filled in as you type the short name, e.g. geneva-convention-iii."
+        ),
+    )
+    adopted_date = models.DateField(
+        _("adopted"), null=True, blank=True, help_text=_("The day the text was adopted, e.g. 1949-08-12.")
+    )
+    official_url = URLField(
+        _("official text"),
+        max_length=500,
+        blank=True,
+        help_text=_("The address of the official text, e.g. on the ICRC's IHL databases (ihl-databases.icrc.org)."),
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Order in lists: the lowest number comes first.")
+    )
 
     objects = SlugNaturalKeyManager()
 
@@ -46,11 +67,29 @@ class Provision(models.Model):
         Instrument, verbose_name=_("instrument"), on_delete=models.PROTECT, related_name="provisions"
     )
     article = models.CharField(_("article or rule"), max_length=50, help_text=_("e.g. 'Article 13' or 'Rule 97'."))
-    title = models.CharField(_("title"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    summary = models.TextField(_("summary"))
-    official_url = URLField(_("official text"), max_length=500)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    title = models.CharField(
+        _("title"), max_length=200, help_text=_("What the rule is about, e.g. 'Release and repatriation'.")
+    )
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        unique=True,
+        help_text=_(
+            "Filled in from the article and title: the address of the provision's page, e.g. /ihl/gc3-art-130/. "
+            "Changing it breaks links."
+        ),
+    )
+    summary = models.TextField(
+        _("summary"), help_text=_("What the rule requires, in plain words, checked against the official text.")
+    )
+    official_url = URLField(
+        _("official text"),
+        max_length=500,
+        help_text=_("The address of the article's official text, e.g. on ihl-databases.icrc.org."),
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Order within its instrument: the lowest number comes first.")
+    )
 
     objects = ProvisionManager()
 
@@ -98,12 +137,29 @@ class Allegation(models.Model):
 
     event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="allegations")
     provision = models.ForeignKey(
-        Provision, verbose_name=_("provision"), on_delete=models.PROTECT, related_name="allegations"
+        Provision,
+        verbose_name=_("provision"),
+        on_delete=models.PROTECT,
+        related_name="allegations",
+        help_text=_("The rule the event is said to violate, e.g. GC III, Article 13 (humane treatment)."),
     )
     status = models.CharField(
-        _("status"), max_length=16, choices=AllegationStatus.choices, default=AllegationStatus.ALLEGED
+        _("status"),
+        max_length=16,
+        choices=AllegationStatus.choices,
+        default=AllegationStatus.ALLEGED,
+        help_text=_(
+            "How far the allegation stands: alleged by a source, documented by an investigation, confirmed by "
+            "a competent body, contested by another source, or discounted."
+        ),
     )
-    source = models.ForeignKey(Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="allegations")
+    source = models.ForeignKey(
+        Source,
+        verbose_name=_("source"),
+        on_delete=models.PROTECT,
+        related_name="allegations",
+        help_text=_("Where the allegation is made."),
+    )
     excerpt = models.TextField(
         _("excerpt"), blank=True, help_text=_("The words of the source that make the allegation.")
     )

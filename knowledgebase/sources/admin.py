@@ -1,12 +1,16 @@
 from django.contrib import admin
 
+from knowledgebase.core.admin_display import dated, truncated
 from knowledgebase.core.admin_workflow import ServiceAdmin
 from knowledgebase.sources.models import Source
 
 
 @admin.register(Source)
 class SourceAdmin(ServiceAdmin):
-    list_display = ["title", "publisher", "kind", "published_date", "reliability", "scale"]
+    list_display = ["short_title", "short_publisher", "kind", "published", "reliability", "scale"]
+    short_title = truncated("title", 90)
+    short_publisher = truncated("publisher", 40)
+    published = dated("published_date")
     list_filter = ["kind", "language", "reliability", "scale", "publisher"]
     list_select_related = ["publisher"]
     search_fields = ["title", "slug", "author", "url", "publisher__name", "publisher__acronym"]

@@ -46,8 +46,18 @@ class SourceScale(models.TextChoices):
 class Source(TimeStamped):
     """A publication or statement that reports facts or figures, with its reliability grade."""
 
-    title = models.CharField(_("title"), max_length=300)
-    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    title = models.CharField(
+        _("title"), max_length=300, help_text=_("As the source itself is titled, in its own language.")
+    )
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        help_text=_(
+            "The title in lower-case letters, digits and hyphens, filled in as you type it, e.g. "
+            "isw-2024-01-03-pow-exchange: how spreadsheet imports and exports name the source."
+        ),
+    )
     kind = models.CharField(_("kind"), max_length=32, choices=SourceKind.choices)
     publisher = models.ForeignKey(
         Organization,
@@ -56,11 +66,20 @@ class Source(TimeStamped):
         null=True,
         blank=True,
         related_name="sources",
+        help_text=_("The organisation that published it, e.g. the Institute for the Study of War, if any."),
     )
-    author = models.CharField(_("author"), max_length=200, blank=True)
-    url = URLField(_("URL"), max_length=500, blank=True)
+    author = models.CharField(
+        _("author"), max_length=200, blank=True, help_text=_("The people who wrote it, as the source names them.")
+    )
+    url = URLField(_("URL"), max_length=500, blank=True, help_text=_("The address where the source can be read."))
     archive_url = URLField(
-        _("archive URL"), max_length=500, blank=True, help_text=_("A Wayback Machine or archive.today copy.")
+        _("archive URL"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "A copy that will not change or vanish: save the page at web.archive.org (Wayback Machine) or "
+            "archive.today and paste the copy's address, e.g. https://web.archive.org/web/2024…/https://…"
+        ),
     )
     published_date = models.DateField(
         _("publication date"),
@@ -68,7 +87,9 @@ class Source(TimeStamped):
         blank=True,
         help_text=_("When the source was published; leave empty if the source does not say."),
     )
-    accessed_date = models.DateField(_("date accessed"), null=True, blank=True)
+    accessed_date = models.DateField(
+        _("date accessed"), null=True, blank=True, help_text=_("The day you last read it at its address.")
+    )
     reliability = models.CharField(
         _("reliability"),
         max_length=1,
@@ -80,12 +101,20 @@ class Source(TimeStamped):
             "assessed and its reliability cannot be judged."
         ),
     )
-    scale = models.CharField(_("scale"), max_length=16, choices=SourceScale.choices, blank=True)
+    scale = models.CharField(
+        _("scale"),
+        max_length=16,
+        choices=SourceScale.choices,
+        blank=True,
+        help_text=_("Whom the source reports for: a local, national or international outlet or body."),
+    )
     # Excerpts quote the source verbatim: pages mark them with this language, whatever the page's language.
     language = models.CharField(
         _("language"), max_length=16, default="en", help_text=_("ISO 639-1 code of the source's text, e.g. en, uk, ru")
     )
-    notes = models.TextField(_("editorial notes"), blank=True)
+    notes = models.TextField(
+        _("editorial notes"), blank=True, help_text=_("For editors and reviewers only; never shown to readers.")
+    )
 
     objects = SlugNaturalKeyManager()
 
@@ -185,8 +214,18 @@ class AttributedValue(models.Model):
         default=Qualifier.EXACT,
         help_text=_("How the source states it: 'over 200' is 'more than' 200; 'up to 230' is 'up to' 230."),
     )
-    low = models.PositiveBigIntegerField(_("low bound"), null=True, blank=True)
-    high = models.PositiveBigIntegerField(_("high bound"), null=True, blank=True)
+    low = models.PositiveBigIntegerField(
+        _("low bound"),
+        null=True,
+        blank=True,
+        help_text=_("When the source gives a range, its lower end: 100,000,000 for '100 to 120 million'."),
+    )
+    high = models.PositiveBigIntegerField(
+        _("high bound"),
+        null=True,
+        blank=True,
+        help_text=_("When the source gives a range, its upper end: 120,000,000 for '100 to 120 million'."),
+    )
     claimant_actor = models.ForeignKey(
         Actor,
         verbose_name=_("claimed by (actor)"),
@@ -194,7 +233,10 @@ class AttributedValue(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text=_("Who states the number. Fill this or the organisation, not both."),
+        help_text=_(
+            "Who states the number, when a person, a state or a body of one does, e.g. Dmytro Lubinets. "
+            "Fill this or the organisation, not both: not the outlet that reports the claim."
+        ),
     )
     claimant_organization = models.ForeignKey(
         Organization,
@@ -203,17 +245,41 @@ class AttributedValue(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        help_text=_("Who states the number, when an organisation does, e.g. UNHCR. Fill this or the actor."),
     )
     source = models.ForeignKey(
         Source,
         verbose_name=_("source"),
         on_delete=models.PROTECT,
         related_name="+",
-        help_text=_("Where the claim was published or reported."),
+        help_text=_(
+            "Where the claim was published or reported: the claimant's own statement, or the report quoting it."
+        ),
     )
-    excerpt = models.TextField(_("excerpt"), blank=True, help_text=_("The words of the source that state the number."))
-    as_of_date = models.DateField(_("as of"), null=True, blank=True, help_text=_("The date the number refers to."))
-    rank = models.CharField(_("rank"), max_length=16, choices=ClaimRank.choices, default=ClaimRank.NORMAL)
+    excerpt = models.TextField(
+        _("excerpt"),
+        blank=True,
+        help_text=_("The words of the source that state the number, copied exactly, so that readers can check it."),
+    )
+    as_of_date = models.DateField(
+        _("as of"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The day the number describes, which may differ from the day it was published: '110 million by "
+            "mid-2023' is as of 2023-06-30. Leave empty when the source does not say."
+        ),
+    )
+    rank = models.CharField(
+        _("rank"),
+        max_length=16,
+        choices=ClaimRank.choices,
+        default=ClaimRank.NORMAL,
+        help_text=_(
+            "'Preferred' for the best estimate of its measure (one per measure; pages show it first), "
+            "'Deprecated' for a claim superseded or shown wrong, 'Normal' for the others."
+        ),
+    )
     rank_reason = models.CharField(
         _("reason for rank"),
         max_length=300,

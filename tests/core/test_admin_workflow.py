@@ -493,8 +493,10 @@ def test_reviewer_is_offered_publish_and_retract_actions(reviewer_client, model,
 @pytest.mark.parametrize(("model", "factory"), PUBLISHABLE)
 def test_reviewer_publishes_with_the_bulk_action(reviewer_client, model, factory):
     first, second = factory(status=PublicationStatus.REVIEW), factory(status=PublicationStatus.REVIEW)
+    confirmation = run_action(reviewer_client, model, "publish_selected", [first, second])
+    assert status_of(first) == PublicationStatus.REVIEW
 
-    response = run_action(reviewer_client, model, "publish_selected", [first, second])
+    response = reviewer_client.post(admin_url(model, "changelist"), form_values(confirmation, "publish-confirmation"))
 
     assert response.status_code == 302
     assert "2 records published." in messages_of(response)
