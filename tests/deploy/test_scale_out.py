@@ -151,8 +151,13 @@ def test_publishing_on_one_server_shows_on_the_other_and_logins_work_on_both(ser
     sign_in(editor, first, "rev", device)
     changelist = first + "/admin/events/event/"
     editor.get(changelist)
-    status, _html = editor.post(
+    # Bulk publishing shows what each record changes first, then publishes once confirmed.
+    status, html = editor.post(
         changelist, {"action": "publish_selected", "_selected_action": [draft.pk]}, referer=changelist
+    )
+    assert status == 200 and "Publish records" in html
+    status, _html = editor.post(
+        changelist, {"action": "publish_selected", "_selected_action": [draft.pk], "apply": "1"}, referer=changelist
     )
     assert status == 200
 
