@@ -22,6 +22,21 @@ def test_history_shows_an_editors_change_and_a_revert(editor_client, demo_conten
     assert original.title in revert_page.content.decode()
 
 
+def test_the_revision_list_names_its_status_column_and_leaves_an_absent_reason_blank(editor_client, demo_content):
+    event = Event.objects.get(public_id="tssk98te")
+    event.title = "Changed without a reason"
+    event.save()
+
+    page = editor_client.get(f"/admin/events/event/{event.pk}/history/")
+
+    table = page.content.decode().split('id="change-history"')[1].split("</table>")[0]
+    headings = [cell.split("</th>")[0] for cell in table.split("</thead>")[0].split('<th scope="col">')[1:]]
+    assert "Status" in headings and "status_at_revision" not in headings
+    newest = table.split("<tbody>")[1].split("</tr>")[0]
+    cells = [cell.split("</td>")[0].strip() for cell in newest.split("<td>")[1:]]
+    assert cells[headings.index("Change reason")] == ""
+
+
 def test_an_editor_cannot_revert_a_published_event(editor_client, demo_content):
     event = Event.objects.get(public_id=JAN_2024_EXCHANGE)
     first = Event.history.filter(id=event.pk).earliest("history_date")
