@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -103,13 +104,26 @@ class GeoPrecision(models.TextChoices):
     COUNTRY = "country", _("Country")
 
 
+# Columns of an event that no list row shows (``EventQuerySet.for_list``): the body in every language and
+# the stored search columns.
+LIST_DEFERRED_FIELDS = (
+    "body",
+    *(f"body_{code}" for code, _name in settings.LANGUAGES),
+    "search_document",
+    "search_body",
+    "search_vector",
+)
+
+
 class EventQuerySet(PublishableQuerySet):
     def search(self, query):
         return search_queryset(self, query)
 
     def for_list(self):
-        """What a list row shows: type and category in the same query, countries prefetched."""
-        return self.select_related("event_type__category").prefetch_related("countries")
+        """What a list row shows: type and category in the same query, countries prefetched; not the long
+        texts a row never shows (the body in every language, the search columns), which made every sorted
+        row of a filtered list several times wider."""
+        return self.select_related("event_type__category").prefetch_related("countries").defer(*LIST_DEFERRED_FIELDS)
 
 
 class EventManager(models.Manager.from_queryset(EventQuerySet)):
