@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "knowledgebase.serving.ratelimits.RateLimitMiddleware",
     "knowledgebase.serving.caching.PublicPageCacheMiddleware",
+    "knowledgebase.serving.replicas.ReplicaMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "knowledgebase.serving.middleware.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -152,6 +153,24 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql") and not env_bool("POSTG
     # PostgreSQL compiles large plans (a full export, a search over every event) with LLVM first, which
     # costs seconds and wins nothing for a page's short queries: measured 5.9 s of a 9 s export.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# Read replicas (PostgreSQL streaming standbys), comma-separated: public reads go to one that is up and
+# caught up, everything else to DATABASE_URL (serving.replicas). Their reads are given up after
+# REPLICA_MAX_LAG seconds of lag, and a client's for READ_YOUR_WRITES_SECONDS after it wrote.
+DATABASE_REPLICAS = []
+for number, url in enumerate(env_list("DATABASE_REPLICA_URL"), start=1):
+    replica = dj_database_url.parse(url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True)
+    if not all(database["ENGINE"].endswith("postgresql") for database in (replica, DATABASES["default"])):
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs PostgreSQL, for DATABASE_URL too.")
+    options = replica.setdefault("OPTIONS", {})
+    options.setdefault("connect_timeout", 3)  # a replica that does not answer is given up, not waited for
+    if "options" in DATABASES["default"].get("OPTIONS", {}):  # JIT off, as on the primary
+        options.setdefault("options", DATABASES["default"]["OPTIONS"]["options"])
+    replica["TEST"] = {"MIRROR": "default"}  # tests create no database for it
+    DATABASES[f"replica_{number}"] = replica
+    DATABASE_REPLICAS.append(f"replica_{number}")
+DATABASE_ROUTERS = ["knowledgebase.serving.replicas.ReplicaRouter"] if DATABASE_REPLICAS else []
+REPLICA_MAX_LAG = float(os.environ.get("REPLICA_MAX_LAG", "5"))
+READ_YOUR_WRITES_SECONDS = int(os.environ.get("READ_YOUR_WRITES_SECONDS", "10"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -294,8 +313,13 @@ CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "").strip()
 
 EVENTS_PER_PAGE = 25
 COUNT_CAP = 10_000  # lists count exactly up to here, then say "more than"
+# The event list counts (and maps) its selection exactly up to here, then says "more than"; it can still
+# be browsed page by page to the COUNT_CAP-th event (pages.event_selection).
+LIST_COUNT_CAP = 1_000
 # Full CSV/JSON downloads streaming at once across the site (slots in the cache); beyond, 503. 0: no cap.
 EXPORT_CONCURRENCY = int(os.environ.get("EXPORT_CONCURRENCY", "4"))
+# Bulk download files of the whole published dataset (manage.py build_downloads writes, /data/files/ serves).
+DOWNLOADS_ROOT = Path(os.environ.get("DOWNLOADS_ROOT", BASE_DIR / "var" / "downloads"))
 
 # Spreadsheet import in the admin: whoever may add rows may import them (as drafts); one bad
 # row rolls the whole file back.

@@ -5,6 +5,7 @@ from django.urls import include, path
 from two_factor.urls import urlpatterns as two_factor_urls
 
 from knowledgebase.briefs.feeds import BriefFeed
+from knowledgebase.opendata.bulk_files import data_file
 from knowledgebase.pages.feeds import ActorEventFeed, EventFeed
 from knowledgebase.pages.operations import health, security_txt
 from knowledgebase.pages.sitemaps import SITEMAPS
@@ -12,7 +13,7 @@ from knowledgebase.pages.views import robots_txt
 from knowledgebase.serving.caching import cached_page
 
 # Not translated: the admin's address, the API (``?lang=``), the sitemap (which lists both languages),
-# and the machine-read files.
+# and the machine-read files (a bulk download's name says its language).
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("knowledgebase.api_urls")),
@@ -25,6 +26,7 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots"),
     path(".well-known/security.txt", security_txt, name="security-txt"),
     path("health/", health, name="health"),
+    path("data/files/<str:name>", data_file, name="data-file"),
     path("", include(two_factor_urls)),
 ]
 

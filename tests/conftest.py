@@ -24,6 +24,7 @@ SLOW_TESTS = (
     "tests/opendata/test_download_order.py",  # every list, sort and format
     "tests/opendata/test_api.py::test_the_api_changes_nothing_whoever_asks",
     "tests/opendata/test_export_concurrency.py::test_a_slot_a_crashed_worker_never_released_expires",  # waits 1 s
+    "tests/opendata/test_bulk_downloads.py::test_a_reader_fetching_while_builds_run_always_receives_a_complete_file",
     "tests/serving/test_caching.py::test_every_cached_page_equals_a_fresh_render_for_every_variant",
     "tests/spreadsheets/test_resources.py::test_the_queries_of_an_import_grow_by_a_small_constant_per_row",
     "tests/spreadsheets/test_resources.py::test_the_queries_of_an_update_grow_by_a_small_constant_per_row",
@@ -33,6 +34,7 @@ SLOW_TESTS = (
     "tests/admin/test_admin_pages.py::test_every_autocomplete_endpoint_answers",
     "tests/test_demo_content.py::test_every_public_url_answers_200_and_shows_no_draft",
     "tests/test_query_budgets.py::test_the_page_runs_as_few_queries_with_many_more_rows",
+    "tests/events/test_country_codes.py::test_the_demo_loaded_twice_keeps_every_events_codes_and_theme_keys_equal_to_its_relations",
 )
 
 

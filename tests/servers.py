@@ -79,3 +79,27 @@ class Redis:
     def stop(self):
         self.process.terminate()
         self.process.wait(timeout=10)
+
+
+class StandbyPostgres(Postgres):
+    """A streaming replica of ``primary`` (a running ``Postgres``), on a free port of its own.
+
+    Made as docs/deploy.md says a replica is made: ``pg_basebackup -R`` copies the primary and writes
+    ``standby.signal`` and ``primary_conninfo``, so the copy starts as a hot standby that streams the
+    primary's WAL. A cluster that ``initdb`` made allows replication connections from 127.0.0.1 (its
+    ``pg_hba.conf``), and PostgreSQL 15's defaults (``wal_level = replica``, ``max_wal_senders = 10``,
+    ``hot_standby = on``) need no change."""
+
+    def __init__(self, folder, primary):
+        self.folder = folder
+        self.data = folder / "data"
+        self.port = free_port()
+        folder.mkdir(exist_ok=True)
+        if os.geteuid() == 0:
+            shutil.chown(folder, "postgres")
+        as_postgres(
+            PG_BIN / "pg_basebackup",
+            *("-h", "127.0.0.1", "-p", primary.port, "-U", "postgres", "-D", self.data),
+            *("--write-recovery-conf", "--wal-method=stream", "--checkpoint=fast", "--no-sync"),
+        )
+        self.url = f"postgres://postgres@127.0.0.1:{self.port}/knowledgebase"

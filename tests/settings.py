@@ -22,3 +22,5 @@ WHITENOISE_USE_FINDERS = True
 # suite signs in with force_login and sends many requests from one address.
 STAFF_2FA_REQUIRED = False
 RATE_LIMITS = {group: None for group in RATE_LIMITS}  # noqa: F405
+# Bulk download files: none, unless a test builds them into a folder of its own (opendata.bulk).
+DOWNLOADS_ROOT = BASE_DIR / "var" / "tests-have-no-downloads"  # noqa: F405

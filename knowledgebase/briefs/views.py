@@ -10,12 +10,14 @@ from knowledgebase.briefs.models import Brief, Recommendation, Takeaway
 from knowledgebase.core.changelog import record_changes
 from knowledgebase.core.views import paginate, visible_to
 from knowledgebase.displacement.models import DisplacementStatistic
-from knowledgebase.events.models import Event, Figure
+from knowledgebase.events.models import LIST_DEFERRED_FIELDS, Event, Figure
 from knowledgebase.events.selectors import figures_by_measure
 from knowledgebase.presentation import structured_data
 from knowledgebase.serving.caching import cached_page
 
 BRIEF_FIELDS = ["title", "standfirst", "body", "organization", "author", "published_date"]
+# Stored for search only: the page never shows them, and they are as long as every text of the brief together.
+SEARCH_COLUMNS = ("search_document", "search_body", "search_vector")
 
 
 @cached_page("page")
@@ -29,6 +31,7 @@ def brief_detail(request, slug):
     brief = get_object_or_404(
         visible_to(request, Brief.objects.all())
         .select_related("organization", "source__publisher")
+        .defer(*SEARCH_COLUMNS)
         .prefetch_related(
             "themes",
             Prefetch("takeaways", queryset=Takeaway.objects.select_related("event").order_by("position")),
@@ -40,6 +43,7 @@ def brief_detail(request, slug):
                 queryset=Figure.objects.published()
                 .with_attribution()
                 .select_related("event")
+                .defer(*(f"event__{name}" for name in LIST_DEFERRED_FIELDS))
                 .order_by("event__start_date", "event_id", "measure__position", "id"),
             ),
             Prefetch("statistics", queryset=DisplacementStatistic.objects.published().with_attribution()),

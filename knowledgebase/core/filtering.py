@@ -15,6 +15,7 @@ then depends only on the medium:
 from dataclasses import dataclass
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, QuerySet
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
@@ -65,26 +66,83 @@ def bind_filters(request, filterset_class, queryset):
 # --- Filters that lists share ---------------------------------------------------------------------
 
 
+class RowsChoiceField(django_filters.fields.ModelMultipleChoiceField):
+    """Chosen rows of a table by key; none chosen cleans to an empty list, not to an empty queryset (which
+    Django compiles to SQL merely to find it empty, on every filter of every request)."""
+
+    def clean(self, value):
+        if not self.required and not value:
+            return []
+        return super().clean(value)
+
+
+class KeptChoicesField(RowsChoiceField):
+    """The values of a small table (event types, countries, themes…) chosen by key, checked against its rows
+    kept per content version (``memoised``: one query per version, not one per request). The chosen rows come
+    back in the table's order, as a query would give them."""
+
+    def _rows(self):
+        from knowledgebase.serving.content_version import memoised
+
+        key = self.to_field_name or "pk"
+        return memoised(
+            f"kept-choices:{self.queryset.model._meta.label}:{key}",
+            lambda: {str(getattr(row, key)): (position, row) for position, row in enumerate(self.queryset)},
+        )
+
+    def _check_values(self, value):
+        try:
+            value = frozenset(value)
+        except TypeError:
+            raise ValidationError(self.error_messages["invalid_list"], code="invalid_list") from None
+        rows = self._rows()
+        found = []
+        for item in value:
+            self.validate_no_null_characters(item)
+            row = rows.get(str(item))
+            if row is None:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item}
+                )
+            found.append(row)
+        return [row for _position, row in sorted(found, key=lambda pair: pair[0])]
+
+
 @extend_schema_field(OpenApiTypes.STR)
 class ToOneKeyFilter(django_filters.ModelMultipleChoiceFilter):
     """A repeatable key (a slug, a code) matched through a to-one relation (``?type=a&type=b`` means either).
 
     A to-one path cannot repeat a row, so no DISTINCT (which would compare every column of every row).
+    ``field_name`` is the relation (``event_type``): the rows are matched on its key column
+    (``event_type_id IN (…)``), never by joining the related table to compare slugs, so that an index
+    that holds the key column (with the countries, say) serves the filter.
     """
+
+    field_class = KeptChoicesField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("distinct", False)
         super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(**{f"{self.field_name}__in": sorted({obj.pk for obj in value})})
 
 
 @extend_schema_field(OpenApiTypes.STR)
 class ExistsFilter(django_filters.ModelMultipleChoiceFilter):
     """A repeatable key of a to-many relation (``?actor=a&actor=b`` means either), matched with EXISTS, never a
     join: ``exists(pks)`` gives the subquery. The key is the slug unless ``to_field_name`` names another
-    (a country's code)."""
+    (a country's code). ``kept_choices`` for a small table (themes, provisions), whose rows are then kept per
+    content version instead of read to check each request (``KeptChoicesField``)."""
 
-    def __init__(self, *args, exists, **kwargs):
+    field_class = RowsChoiceField
+
+    def __init__(self, *args, exists, kept_choices=False, **kwargs):
         self.exists = exists
+        if kept_choices:
+            self.field_class = KeptChoicesField
         kwargs.setdefault("to_field_name", "slug")
         kwargs.setdefault("distinct", False)
         super().__init__(*args, method=self.filter_exists, **kwargs)
@@ -93,6 +151,29 @@ class ExistsFilter(django_filters.ModelMultipleChoiceFilter):
         if not values:
             return queryset
         return queryset.filter(Exists(self.exists([value.pk for value in values])))
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class CodesFilter(django_filters.ModelMultipleChoiceFilter):
+    """A repeatable key of a to-many relation whose keys each row keeps in a ``CodeListField`` (an event's
+    country codes, its themes' keys): ``?country=UA&country=PL`` means either, matched on the row itself
+    (``__overlaps``, which a GIN index serves on PostgreSQL, or an index that includes the list), never
+    through the relation's table."""
+
+    field_class = KeptChoicesField
+
+    def __init__(self, *args, codes_field, code_attribute=None, **kwargs):
+        self.codes_field = codes_field
+        # What the list holds of each value: its key in the address (a country's code) unless named (a pk).
+        self.code_attribute = code_attribute
+        kwargs.setdefault("distinct", False)
+        super().__init__(*args, method=self.filter_codes, **kwargs)
+
+    def filter_codes(self, queryset, name, values):
+        if not values:
+            return queryset
+        key = self.code_attribute or self.extra.get("to_field_name") or "pk"
+        return queryset.filter(**{f"{self.codes_field}__overlaps": [getattr(value, key) for value in values]})
 
 
 # --- The filters a list is read with, for its reader -------------------------------------------------

@@ -87,14 +87,16 @@ class StatisticFilter(MemoisedChoicesMixin, django_filters.FilterSet):
     """Its page shows the origins and hosts as facets: "global" and the countries that published
     statistics have, each with how many."""
 
+    # Columns of the row itself: no join can repeat a row, so no DISTINCT (django-filter's default for a
+    # multiple choice), which sorted every selected row on every column before the page's 25.
     population_type = django_filters.MultipleChoiceFilter(
-        label=_("Population type"), choices=PopulationType.choices, widget=FastCheckboxSelectMultiple
+        label=_("Population type"), choices=PopulationType.choices, widget=FastCheckboxSelectMultiple, distinct=False
     )
     cause = django_filters.MultipleChoiceFilter(
-        label=_("Cause"), choices=Cause.choices, widget=FastCheckboxSelectMultiple
+        label=_("Cause"), choices=Cause.choices, widget=FastCheckboxSelectMultiple, distinct=False
     )
     measurement = django_filters.MultipleChoiceFilter(
-        label=_("Stock or flow"), choices=Measurement.choices, widget=FastCheckboxSelectMultiple
+        label=_("Stock or flow"), choices=Measurement.choices, widget=FastCheckboxSelectMultiple, distinct=False
     )
     origin = GeographyFilter("origin", label=_("Origin"))
     host = GeographyFilter("host", label=_("Host"))

@@ -11,6 +11,12 @@ class EventsConfig(DomainConfig):
     editorial_models = ("event", "participation", "citation", "figure", "figurebreakdown")
 
     def ready(self):
+        from django.db.models.signals import m2m_changed
+
         from knowledgebase.events.derived import declare
+        from knowledgebase.events.models import Event
+        from knowledgebase.events.services import countries_changed, themes_changed
 
         declare()
+        m2m_changed.connect(countries_changed, sender=Event.countries.through, dispatch_uid="events-country-codes")
+        m2m_changed.connect(themes_changed, sender=Event.themes.through, dispatch_uid="events-theme-keys")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from knowledgebase.events.models import Citation, Event, Figure, Participation
 from knowledgebase.events.selectors import counted_value, exchange_rows
-from knowledgebase.opendata.exports import CHUNK_SIZE, Column, Export, Related, object_rows, table_rows
+from knowledgebase.opendata.exports import CHUNK_SIZE, Column, Export, Related, object_rows
 from knowledgebase.sources.models import claimant_name
 
 _PLACEHOLDER = "public-id"  # stands for the identifier while the URLconf gives an event's path
@@ -118,10 +118,10 @@ EVENTS = Export(
 )
 
 
-def _figure_rows(events):
+def _figures_of(events):
     """The figures of the selected events, in one query: the events in their list's order, each
     event's figures in the order of its page (by measure)."""
-    return table_rows(FIGURE_COLUMNS, in_event_order(Figure.objects.filter(event__in=events.values("pk")), events))
+    return in_event_order(Figure.objects.filter(event__in=events.values("pk")), events)
 
 
 def in_event_order(related, events):
@@ -183,7 +183,8 @@ FIGURES = Export(
     _("Figures"),
     _("One row per attributed figure of the published events that the filters of /events/ select."),
     FIGURE_COLUMNS,
-    _figure_rows,
+    copy=True,
+    select=_figures_of,
 )
 
 

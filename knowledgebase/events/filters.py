@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from knowledgebase.actors.models import Actor, Organization
-from knowledgebase.core.filtering import ExistsFilter, ToOneKeyFilter
+from knowledgebase.core.filtering import CodesFilter, ExistsFilter, ToOneKeyFilter
 from knowledgebase.core.models import Country, PublicationStatus, Theme
 from knowledgebase.events.models import Event, EventCategory, EventType, Participation
 from knowledgebase.presentation.widgets import (
@@ -40,14 +40,6 @@ def _participation_exists(field):
     return lambda pks: Participation.objects.filter(event=OuterRef("pk"), **{f"{field}__in": pks})
 
 
-def _through_exists(relation, column):
-    def exists(pks):
-        through = Event._meta.get_field(relation).remote_field.through
-        return through.objects.filter(event=OuterRef("pk"), **{f"{column}__in": pks})
-
-    return exists
-
-
 def published_events_of(path, *, distinct=False):
     """A facet's count: the values with published events (reached from the value by ``path``), each
     annotated with how many, in one aggregate query. ``distinct`` where one event can reach a value twice."""
@@ -60,7 +52,7 @@ def published_events_of(path, *, distinct=False):
     return count
 
 
-def _published_types():
+def published_types():
     """The event types with published events, each with its category and how many: one query, which the
     type and category facets share (an event has one type, so a category's count is its types')."""
     from knowledgebase.serving.content_version import memoised
@@ -72,12 +64,12 @@ def _published_types():
 
 
 def _types_counted(queryset):
-    return _published_types()
+    return published_types()
 
 
 def _categories_counted(queryset):
     counts, categories = {}, {}
-    for event_type in _published_types():
+    for event_type in published_types():
         counts[event_type.category_id] = counts.get(event_type.category_id, 0) + event_type.facet_count
         categories[event_type.category_id] = event_type.category
     counted = []
@@ -108,29 +100,31 @@ class EventFilter(MemoisedChoicesMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=200)
     type = ToOneKeyFilter(
         label=_("Type"),
-        field_name="event_type__slug",
+        field_name="event_type",
         to_field_name="slug",
         queryset=EventType.objects.select_related("category"),
         widget=FastCheckboxSelectMultiple,
     )
     category = ToOneKeyFilter(
         label=_("Category"),
-        field_name="event_type__category__slug",
+        field_name="event_type__category",
         to_field_name="slug",
         queryset=EventCategory.objects.all(),
         widget=FastCheckboxSelectMultiple,
     )
-    theme = ExistsFilter(
+    theme = CodesFilter(
         label=_("Theme"),
         queryset=Theme.objects.all(),
-        exists=_through_exists("themes", "theme_id"),
+        to_field_name="slug",
+        codes_field="theme_keys",
+        code_attribute="pk",
         widget=FastCheckboxSelectMultiple,
     )
-    country = ExistsFilter(
+    country = CodesFilter(
         label=_("Country"),
         queryset=Country.objects.all(),
         to_field_name="code",
-        exists=_through_exists("countries", "country_id"),
+        codes_field="country_codes",
         widget=FastSelectMultiple,
     )
     actor = ExistsFilter(
@@ -157,19 +151,41 @@ class EventFilter(MemoisedChoicesMixin, django_filters.FilterSet):
         model = Event
         fields = []
 
+    def get_form_class(self):
+        """The form class, made once per FilterSet class: its fields depend on nothing a request carries, and
+        django-filter would otherwise build every field and the class again for each request."""
+        form_class = type(self).__dict__.get("_form_class")
+        if form_class is None:
+            form_class = super().get_form_class()
+            type(self)._form_class = form_class
+        return form_class
+
     def filter_q(self, queryset, name, value):
         return queryset.search(value) if value.strip() else queryset
 
     def filter_sort(self, queryset, name, value):
         return queryset  # the order is ordering()'s, applied after the filters (the search rank exists then)
 
+    def _sort(self):
+        data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
+        searching = bool((data.get("q") or "").strip())
+        sort = data.get("sort") or (SORT_RELEVANCE if searching else SORT_NEWEST)
+        return sort if sort != SORT_RELEVANCE or searching else SORT_NEWEST
+
     def ordering(self):
         """The order of the list's page, which its downloads and the API keep (see core.filtering)."""
-        data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
-        sort = data.get("sort") or (SORT_RELEVANCE if (data.get("q") or "").strip() else SORT_NEWEST)
-        if sort == SORT_RELEVANCE and (data.get("q") or "").strip():
+        if self._sort() == SORT_RELEVANCE:
             return ["-search_rank", "-start_date", "-id"]
-        return ORDERINGS.get(sort, ORDERINGS[SORT_NEWEST])
+        return self.date_ordering()
+
+    def date_ordering(self):
+        """The list's order by date: the chosen one, newest first for relevance (which the page falls back to
+        when a search matches too many events to rank them all)."""
+        return ORDERINGS.get(self._sort(), ORDERINGS[SORT_NEWEST])
+
+    def by_relevance(self):
+        """True when the list is ordered by the search's rank."""
+        return self._sort() == SORT_RELEVANCE
 
 
 class ExchangeFilter(EventFilter):

@@ -7,11 +7,14 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.query import ModelIterable
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from knowledgebase.actors.models import Actor, Organization
+from knowledgebase.core.fields import CodeListField
 from knowledgebase.core.models import (
     Country,
     Publishable,
@@ -115,15 +118,65 @@ LIST_DEFERRED_FIELDS = (
 )
 
 
+def countries_by_code():
+    """{code: Country} of every country, read once per content version (``memoised``)."""
+    from knowledgebase.serving.content_version import memoised
+
+    return memoised("events.countries-by-code", lambda: {country.code: country for country in Country.objects.all()})
+
+
+def country_names():
+    """{code: name} of every country, in the active language, read once per content version: a list row names
+    its countries from ``Event.country_codes`` with no query of its own (nor a prefetch per page)."""
+    from knowledgebase.serving.content_version import memoised
+
+    return memoised(
+        "events.country-names", lambda: {code: country.name for code, country in countries_by_code().items()}
+    )
+
+
+class ListRowLinks:
+    """What a list row links to, worked out once for a whole list: its page and its countries' profiles
+    (two ``reverse`` and one lookup of the countries' names, not one of each per row)."""
+
+    def __init__(self):
+        self.names = country_names()
+        self.event_url = reverse("events:detail", kwargs={"key": "KEY"}).replace("/KEY/", "/{}/")
+        self.country_url = reverse("countries:detail", kwargs={"code": "ZZ"}).replace("/ZZ/", "/{}/")
+
+    def countries(self, codes):
+        """[(name, profile URL)] of ``codes``, in name order."""
+        named = sorted((self.names.get(code, code), code) for code in codes)
+        return [(name, self.country_url.format(code)) for name, code in named]
+
+    def attach(self, event):
+        event.__dict__["list_url"] = self.event_url.format(event.public_id)
+        event.__dict__["country_links"] = self.countries(event.country_codes)
+        return event
+
+
+class ListRowIterable(ModelIterable):
+    """Events as list rows: each with its ``list_url`` and ``country_links`` already worked out."""
+
+    def __iter__(self):
+        links = None
+        for event in super().__iter__():
+            links = links or ListRowLinks()
+            yield links.attach(event)
+
+
 class EventQuerySet(PublishableQuerySet):
     def search(self, query):
         return search_queryset(self, query)
 
     def for_list(self):
-        """What a list row shows: type and category in the same query, countries prefetched; not the long
-        texts a row never shows (the body in every language, the search columns), which made every sorted
-        row of a filtered list several times wider."""
-        return self.select_related("event_type__category").prefetch_related("countries").defer(*LIST_DEFERRED_FIELDS)
+        """What a list row shows: its type in the same query, its countries from its own ``country_codes``
+        (``Event.country_links``: no prefetch, no query); not the long texts a row never shows (the body in
+        every language, the search columns), which made every sorted row of a filtered list several times
+        wider. The rows come with their links worked out once for the list (``ListRowIterable``)."""
+        rows = self.select_related("event_type").defer(*LIST_DEFERRED_FIELDS)
+        rows._iterable_class = ListRowIterable
+        return rows
 
 
 class EventManager(models.Manager.from_queryset(EventQuerySet)):
@@ -311,6 +364,12 @@ class Event(Publishable):
         default=False,
         help_text=_("Featured first on the home page while it is published. Only a reviewer can pin or unpin."),
     )
+    # The codes of ``countries``, sorted: the country filter reads the row instead of joining (GIN-indexed
+    # with the type on PostgreSQL). Rebuilt whenever the relation changes (``events.services``).
+    country_codes = CodeListField(_("country codes"))
+    # The keys of ``themes``, likewise: the theme filter reads them from the list's covering index instead of
+    # looking each event up in the relation (migration 0019). Rebuilt whenever the relation changes.
+    theme_keys = CodeListField(_("theme keys"), max_length=12)
     search_document = models.TextField(editable=False, blank=True)
     search_body = models.TextField(editable=False, blank=True)  # the body in every language, case-folded
     # Kept up to date on PostgreSQL only (see core.search); an unused column on SQLite.
@@ -318,7 +377,15 @@ class Event(Publishable):
 
     objects = EventManager()
     history = HistoricalRecords(
-        excluded_fields=["search_document", "search_body", "search_vector", "has_disputed_figures", "updated_at"]
+        excluded_fields=[
+            "search_document",
+            "search_body",
+            "search_vector",
+            "has_disputed_figures",
+            "country_codes",
+            "theme_keys",
+            "updated_at",
+        ]
     )
     #: Fields only a reviewer may change, whatever the status (core.services): what the home page features.
     reviewer_fields = ("is_pinned",)
@@ -328,6 +395,9 @@ class Event(Publishable):
         verbose_name = _("event")
         verbose_name_plural = _("events")
         permissions = [("publish_event", _("Can publish and retract events"))]
+        # On PostgreSQL, migrations 0018 and 0019 add partial indexes of published events that the public list
+        # reads: a GIN over the type and the country codes, and covering indexes of the list's date order (with
+        # the type, the dispute flag and the country codes) that index-only scans read.
         indexes = [
             # The list's default and oldest-first sorts, and date ranges.
             models.Index(fields=["status", "-start_date", "-id"], name="event_status_date_idx"),
@@ -381,6 +451,18 @@ class Event(Publishable):
 
     def get_absolute_url(self):
         return reverse("events:detail", kwargs={"key": self.public_id})
+
+    @cached_property
+    def list_url(self):
+        """``get_absolute_url()``, which a list row reads (``for_list`` works it out for a whole list at once)."""
+        return self.get_absolute_url()
+
+    @cached_property
+    def country_links(self):
+        """[(name, profile URL)] of the event's countries in name order, as a list row shows them: from
+        ``country_codes`` and the names kept per content version, without a query (``for_list`` works them
+        out for a whole list at once)."""
+        return ListRowLinks().countries(self.country_codes)
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -796,3 +878,41 @@ class FigureBreakdown(models.Model):
         return (self.figure.public_id, self.dimension, self.category)
 
     natural_key.dependencies = ["events.figure"]
+
+
+class ExchangeSummary(models.Model):
+    """A published prisoner exchange as the POW exchange tracker counts it: its date, and the largest
+    sequence number a live claim gives it ("the 49th exchange"), with that claim.
+
+    Derived data, never entered: ``events.services.events_refresh_exchange_summaries`` rewrites an
+    exchange's row whenever the exchange, its figures, a measure or the exchange type change, on every
+    write path (``events.derived``). The tracker's count of exchanges, and the largest number the sources
+    give, then read a few rows of this table instead of every figure of every exchange."""
+
+    event = models.OneToOneField(
+        Event, verbose_name=_("event"), primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    start_date = models.DateField(_("date"))
+    sequence_number = models.PositiveBigIntegerField(_("sequence number"), null=True)
+    # Kept when a figure is deleted outside the services (the row still counts the exchange); the next
+    # refresh of the exchange finds its next largest claim.
+    sequence_figure = models.ForeignKey(
+        Figure, verbose_name=_("sequence claim"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("exchange summary")
+        verbose_name_plural = _("exchange summaries")
+        indexes = [
+            # The largest live sequence number, the latest exchange first among equal numbers.
+            models.Index(
+                fields=["-sequence_number", "-start_date", "-sequence_figure"],
+                condition=Q(sequence_figure__isnull=False),
+                name="exchange_summary_sequence_idx",
+            ),
+            # How many exchanges up to a date.
+            models.Index(fields=["start_date"], name="exchange_summary_date_idx"),
+        ]
+
+    def __str__(self):
+        return str(self.event_id)

@@ -6,8 +6,17 @@ from typing import NamedTuple
 
 from django.db.models import Count, Prefetch, Q
 
-from knowledgebase.events.models import Citation, Event, Figure, MeasureKind, Participation, ParticipationRole
-from knowledgebase.sources.claims import DEPRECATED, summarise_claims
+from knowledgebase.events.models import (
+    LIST_DEFERRED_FIELDS,
+    Citation,
+    Event,
+    ExchangeSummary,
+    Figure,
+    MeasureKind,
+    Participation,
+    ParticipationRole,
+)
+from knowledgebase.sources.claims import summarise_claims
 
 PRISONER_EXCHANGE = "prisoner-exchange"
 
@@ -35,21 +44,27 @@ def figures_by_measure(figures):
 def event_detail_queryset(base):
     """What the events app knows of an event for its page, in a fixed number of queries (the page adds
     the allegations and briefs of the apps above: ``pages.selectors``)."""
-    return base.select_related("event_type__category").prefetch_related(
-        "countries",
-        "themes",
-        Prefetch(
-            "participations",
-            queryset=Participation.objects.select_related("actor__country", "organization").order_by("role", "id"),
-        ),
-        Prefetch("citations", queryset=_citations()),
-        Prefetch(
-            "figures", queryset=Figure.objects.with_attribution().order_by("measure__position", "measure__name", "id")
-        ),
-        Prefetch(
-            "related_events",
-            queryset=Event.objects.published().select_related("event_type").order_by("-start_date"),
-        ),
+    return (
+        base.select_related("event_type__category")
+        # The stored search columns: never shown, and as long as the texts in every language together.
+        .defer("search_document", "search_body", "search_vector")
+        .prefetch_related(
+            "countries",
+            "themes",
+            Prefetch(
+                "participations",
+                queryset=Participation.objects.select_related("actor__country", "organization").order_by("role", "id"),
+            ),
+            Prefetch("citations", queryset=_citations()),
+            Prefetch(
+                "figures",
+                queryset=Figure.objects.with_attribution().order_by("measure__position", "measure__name", "id"),
+            ),
+            Prefetch(
+                "related_events",
+                queryset=Event.objects.published().defer(*LIST_DEFERRED_FIELDS).order_by("-start_date"),
+            ),
+        )
     )
 
 
@@ -95,24 +110,32 @@ def exchange_rows(events):
     return rows
 
 
+def _exchange_figures(*, sources):
+    figures = Figure.objects.select_related("measure", "claimant_actor", "claimant_organization")
+    if sources:
+        figures = figures.select_related("source__publisher")
+    return Prefetch("figures", queryset=figures.order_by("measure__position", "id"))
+
+
+def _mediators():
+    return Prefetch(
+        "participations",
+        queryset=Participation.objects.filter(role=ParticipationRole.MEDIATOR).select_related("actor", "organization"),
+    )
+
+
 def exchange_prefetches():
-    """What a tracker row shows: countries, attributed figures and mediators."""
-    return [
-        "countries",
-        Prefetch("figures", queryset=Figure.objects.with_attribution().order_by("measure__position", "id")),
-        Prefetch(
-            "participations",
-            queryset=Participation.objects.filter(role=ParticipationRole.MEDIATOR).select_related(
-                "actor", "organization"
-            ),
-        ),
-    ]
+    """What the tracker's rows show: the figures with who claims them, and the mediators. Not the figures'
+    sources, which no row shows: reading them made each figure three model instances more."""
+    return [_exchange_figures(sources=False), _mediators()]
 
 
 def exchange_queryset(base):
+    """Exchanges in the tracker's order with what their rows show, their countries (a country's profile
+    names the sides by them) and their figures' sources (the home page cites the best estimate's)."""
     return (
         base.filter(event_type__slug=PRISONER_EXCHANGE)
-        .prefetch_related(*exchange_prefetches())
+        .prefetch_related("countries", _exchange_figures(sources=True), _mediators())
         .order_by("start_date", "id")
     )
 
@@ -138,18 +161,20 @@ class ExchangeCount:
         return self.number is not None and self.recorded >= self.number
 
 
-def counted_exchanges(exchanges):
-    """The count of exchanges the sources give, set against ``exchanges`` (every published exchange), in two
-    queries. An ordinal claim belongs to whoever counts: the largest live one is taken, not an estimate."""
-    figure = (
-        Figure.objects.filter(event__in=exchanges.values("pk"), measure__kind=MeasureKind.ORDINAL)
-        .exclude(rank=DEPRECATED)
-        .select_related("claimant_actor", "claimant_organization", "event")
-        .order_by("-value", "-event__start_date", "-id")
+def counted_exchanges():
+    """The count of exchanges the sources give, set against every published exchange, in two queries of the
+    tracker's summary (``ExchangeSummary``), whatever the number of exchanges and figures. An ordinal claim
+    belongs to whoever counts: the largest live one is taken, not an estimate."""
+    top = (
+        ExchangeSummary.objects.filter(sequence_figure__isnull=False)
+        .select_related("event", "sequence_figure__claimant_actor", "sequence_figure__claimant_organization")
+        .defer(*(f"event__{name}" for name in LIST_DEFERRED_FIELDS))
+        .order_by("-sequence_number", "-start_date", "-sequence_figure_id")
         .first()
     )
-    if figure is None:
-        return ExchangeCount(None, None, None, 0, exchanges.count())
-    up_to = Q(start_date__lte=figure.event.start_date)
-    counts = exchanges.order_by().aggregate(total=Count("pk"), recorded=Count("pk", filter=up_to))
-    return ExchangeCount(figure.value, figure.claimant, figure.event, counts["recorded"], counts["total"])
+    if top is None:
+        return ExchangeCount(None, None, None, 0, ExchangeSummary.objects.count())
+    up_to = Q(start_date__lte=top.start_date)
+    counts = ExchangeSummary.objects.aggregate(total=Count("pk"), recorded=Count("pk", filter=up_to))
+    figure = top.sequence_figure
+    return ExchangeCount(figure.value, figure.claimant, top.event, counts["recorded"], counts["total"])

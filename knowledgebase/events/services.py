@@ -1,4 +1,5 @@
-"""Writes that keep an event's derived fields true: its search document and its dispute flag."""
+"""Writes that keep an event's derived fields true: its search document, its dispute flag, its country
+codes, and the POW exchange tracker's summary of it."""
 
 from collections import defaultdict
 from collections.abc import Iterable
@@ -7,8 +8,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from knowledgebase.core.search import document_text, every_language, refresh_search_vectors
-from knowledgebase.events.models import Event, Figure
-from knowledgebase.sources.claims import summarise_claims
+from knowledgebase.events.models import Event, ExchangeSummary, Figure, MeasureKind
+from knowledgebase.events.selectors import PRISONER_EXCHANGE
+from knowledgebase.sources.claims import DEPRECATED, summarise_claims
 
 
 def event_search_document(event: Event) -> str:
@@ -73,3 +75,118 @@ def events_refresh_dispute_flags(*, event_ids: Iterable[int]) -> set[int]:
         has_disputed_figures=False
     )
     return disputed
+
+
+def events_refresh_country_codes(*, event_ids: Iterable[int]) -> None:
+    """Store in ``country_codes`` the sorted codes of each event's countries: one read of the relation, and
+    one update per distinct set of codes (an exchange and its many like it share one)."""
+    event_ids = set(event_ids)
+    if not event_ids:
+        return
+    codes = defaultdict(list)
+    for event_id, code in Event.countries.through.objects.filter(event_id__in=event_ids).values_list(
+        "event_id", "country_id"
+    ):
+        codes[event_id].append(code)
+    by_codes = defaultdict(list)
+    for event_id in event_ids:
+        by_codes[tuple(sorted(codes.get(event_id, ())))].append(event_id)
+    for shared, ids in by_codes.items():
+        Event.objects.filter(pk__in=ids).update(country_codes=list(shared))
+
+
+def countries_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """``m2m_changed`` of ``Event.countries``, whatever changes it (a form, an import, the demo's fixtures, a
+    country's side of the relation): the events whose countries changed are noted as stale (``core.derived``:
+    refreshed once at the end of the write's batch, or at once outside one)."""
+    from knowledgebase.core import derived
+    from knowledgebase.events.derived import COUNTRIES
+
+    if action == "pre_clear" and reverse:
+        # A country losing every event: which events, before they are gone from the relation.
+        instance._events_losing_country = list(instance.events.values_list("pk", flat=True))
+        return
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:
+        ids = {instance.pk}
+    elif action == "post_clear":
+        ids = set(getattr(instance, "_events_losing_country", ()))
+    else:
+        ids = set(pk_set or ())
+    derived.note({COUNTRIES: ids})
+
+
+def events_refresh_theme_keys(*, event_ids: Iterable[int]) -> None:
+    """Store in ``theme_keys`` the keys of each event's themes, as ``events_refresh_country_codes`` stores the
+    codes of its countries: one read of the relation, one update per distinct set of keys."""
+    event_ids = set(event_ids)
+    if not event_ids:
+        return
+    keys = defaultdict(list)
+    for event_id, theme_id in Event.themes.through.objects.filter(event_id__in=event_ids).values_list(
+        "event_id", "theme_id"
+    ):
+        keys[event_id].append(str(theme_id))
+    by_keys = defaultdict(list)
+    for event_id in event_ids:
+        by_keys[tuple(sorted(keys.get(event_id, ())))].append(event_id)
+    for shared, ids in by_keys.items():
+        Event.objects.filter(pk__in=ids).update(theme_keys=list(shared))
+
+
+def themes_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """``m2m_changed`` of ``Event.themes``, whatever changes it (a form, an import, the demo's fixtures, a
+    theme's side of the relation): as ``countries_changed``, the events whose themes changed are noted stale."""
+    from knowledgebase.core import derived
+    from knowledgebase.events.derived import THEMES
+
+    if action == "pre_clear" and reverse:
+        instance._events_losing_theme = list(instance.events.values_list("pk", flat=True))
+        return
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:
+        ids = {instance.pk}
+    elif action == "post_clear":
+        ids = set(getattr(instance, "_events_losing_theme", ()))
+    else:
+        ids = set(pk_set or ())
+    derived.note({THEMES: ids})
+
+
+@transaction.atomic
+def events_refresh_exchange_summaries(*, event_ids: Iterable[int]) -> None:
+    """Rewrite the tracker's row (``ExchangeSummary``) of each of the given events: one for each published
+    prisoner exchange, with its largest live sequence number (an ordinal claim that is not deprecated; the
+    latest claim among equal numbers) and that claim; none for any other event. A few queries for up to
+    ``core.derived.BATCH_SIZE`` events; an upsert, so that two writers of one exchange cannot collide."""
+    event_ids = set(event_ids)
+    if not event_ids:
+        return
+    dates = dict(
+        Event.objects.published()
+        .filter(pk__in=event_ids, event_type__slug=PRISONER_EXCHANGE)
+        .values_list("pk", "start_date")
+    )
+    largest = {}
+    if dates:
+        claims = (
+            Figure.objects.filter(event_id__in=dates, measure__kind=MeasureKind.ORDINAL)
+            .exclude(rank=DEPRECATED)
+            .order_by("event_id", "-value", "-id")
+            .values_list("event_id", "pk", "value")
+        )
+        for event_id, figure_id, value in claims:
+            largest.setdefault(event_id, (figure_id, value))
+    ExchangeSummary.objects.filter(event_id__in=event_ids - dates.keys()).delete()
+    ExchangeSummary.objects.bulk_create(
+        [
+            ExchangeSummary(event_id=pk, start_date=start_date, sequence_figure_id=figure_id, sequence_number=number)
+            for pk, start_date in dates.items()
+            for figure_id, number in [largest.get(pk, (None, None))]
+        ],
+        update_conflicts=True,
+        unique_fields=["event"],
+        update_fields=["start_date", "sequence_number", "sequence_figure"],
+    )

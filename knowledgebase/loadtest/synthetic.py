@@ -21,6 +21,7 @@ from knowledgebase.core.models import Country, PublicationStatus, Theme
 from knowledgebase.core.search import document_text, refresh_search_vectors
 from knowledgebase.displacement.models import Cause, DisplacementStatistic, GeographyScope, Measurement, PopulationType
 from knowledgebase.events.models import Event, EventType, Figure, Measure, Participation, ParticipationRole
+from knowledgebase.events.services import events_refresh_exchange_summaries
 from knowledgebase.loadtest.models import SyntheticIdRange
 from knowledgebase.sources.claims import summarise_claims
 from knowledgebase.sources.models import Qualifier, Reliability, Source
@@ -255,9 +256,11 @@ class Generator:
                     status=PublicationStatus.PUBLISHED,
                     first_published_at=self.now,
                     search_document=document_text(title, summary, event_type.name, *names),
+                    country_codes=[country.code for country in countries],
                 )
             )
             plans.append((countries, participants, rng.sample(self.themes, rng.randint(1, 2)), rng.randint(1, 5)))
+            events[-1].theme_keys = [theme.pk for theme in plans[-1][2]]
         insert_synthetic(Event, events, "public_id")
         refresh_search_vectors(Event.objects.filter(pk__in=[event.pk for event in events]))
         self.link_events(events, plans)
@@ -284,6 +287,7 @@ class Generator:
         insert(Participation, participations)
         insert(Figure, figures)
         Event.objects.filter(pk__in=disputed).update(has_disputed_figures=True)
+        events_refresh_exchange_summaries(event_ids=[event.pk for event in events])
 
     def figure(self, event, n):
         rng = self.rng

@@ -23,6 +23,7 @@ from knowledgebase.serving.middleware import resolver_match
 
 PARAMETER = "lang"
 DOWNLOAD_SUFFIXES = (".csv", ".json")
+BULK_FILE_URL_NAME = "data-file"
 
 
 class UnknownLanguage(ValueError):
@@ -41,6 +42,8 @@ def is_open_data(request):
         return None
     if "api" in match.app_names:
         return "api"
+    if match.url_name == BULK_FILE_URL_NAME:  # a bulk file's language is in its name (opendata.bulk_files)
+        return None
     if request.path_info.endswith(DOWNLOAD_SUFFIXES):
         return "download"
     return None

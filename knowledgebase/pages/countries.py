@@ -7,27 +7,30 @@ map. Every section is one query, however much the country has.
 """
 
 from django.conf import settings
-from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Value
+from django.core.cache import cache
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.formats import number_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from knowledgebase.actors.models import Actor, Organization
 from knowledgebase.briefs.models import Brief
 from knowledgebase.core.models import Country
 from knowledgebase.core.translation import in_language
 from knowledgebase.displacement.models import DisplacementStatistic
-from knowledgebase.events.models import Event
-from knowledgebase.events.selectors import counted_value, exchange_queryset, exchange_rows
+from knowledgebase.events.filters import published_types
+from knowledgebase.events.models import Event, countries_by_code, country_names
+from knowledgebase.events.selectors import PRISONER_EXCHANGE, counted_value, exchange_queryset, exchange_rows
+from knowledgebase.pages.event_selection import Selection, summarise
 from knowledgebase.presentation import maps
 from knowledgebase.presentation.charts import line_chart
 from knowledgebase.serving.caching import cached_page
-from knowledgebase.serving.content_version import memoised
+from knowledgebase.serving.content_version import content_version, memoised
 
 LATEST_EVENTS = 10
 EXCHANGES_SHOWN = 20
@@ -50,48 +53,15 @@ def profile_urls():
 # --- The event list's map -------------------------------------------------------------------------
 
 
-def _event_geography(rows):
-    """One aggregate query over the events ``rows`` selects: how many concern each country (with its
-    name), and how many were located at each pair of coordinates, with their precision and place."""
-    through = Event.countries.through
-    selected = rows.values("pk")
-    coordinate = DecimalField(max_digits=8, decimal_places=5)
-    by_country = (
-        through.objects.filter(event__in=selected)
-        .values(code=F("country_id"), name=in_language(F("country__name"), through))
-        .annotate(
-            is_place=Value(0),
-            lat=Value(None, output_field=coordinate),
-            lon=Value(None, output_field=coordinate),
-            precision=Value(""),
-            place=Value(""),
-            n=Count("*"),
-        )
-        .order_by()
-    )
-    by_place = (
-        Event.objects.filter(pk__in=selected, latitude__isnull=False)
-        .values(
-            code=Value(""),
-            name=Value(""),
-            is_place=Value(1),
-            lat=F("latitude"),
-            lon=F("longitude"),
-            precision=F("geo_precision"),
-            place=in_language(F("place_name"), Event),
-        )
-        .annotate(n=Count("*"))
-        .order_by()
-    )
-    rows = by_country.union(by_place, all=True).order_by("is_place", "-n")[: 300 + MAP_MARKS]
-    return [dict(row) for row in rows]
-
-
-def _map_data(request, rows, is_capped):
-    """Over the cap, the first COUNT_CAP events in the list's order are mapped, so the sort matters."""
-    selected = rows[: settings.COUNT_CAP] if is_capped else rows.order_by()
-    ignore = ("page",) if is_capped else ("page", "sort")
-    return maps.kept_for_selection(request, "events", lambda: _event_geography(selected), ignore)
+def selected_events(request, events):
+    """The ``Selection`` of the list's filters (``events``, bound): its capped count, the keys of its first
+    events and where they happened, in one query; kept in the cache for the content version (and at most
+    PAGE_CACHE_SECONDS) for the other pages of the same selection, which differ only by ``page``."""
+    cap = settings.LIST_COUNT_CAP
+    if not events.is_valid:
+        return Selection(cap, 0)
+    ordering = events.filterset.date_ordering()
+    return maps.kept_for_selection(request, "events", lambda: summarise(events.rows, ordering, cap))
 
 
 def _coordinate(value):
@@ -155,26 +125,25 @@ def _events_links(request):
     return lambda code: prefix + code
 
 
-def event_map(request, rows, is_capped):
+def event_map(request, selection):
     """The map of the events the list's filters select: countries shaded by how many events concern
-    them, located events drawn as marks by their geographic precision. Over COUNT_CAP events, the map
-    shows the first COUNT_CAP in the list's order and says so."""
-    data = _map_data(request, rows, is_capped)
+    them, located events drawn as marks by their geographic precision. Over the list's cap, the map shows
+    the first events of the selection in the list's order, as many as the cap, and says so."""
     events_link = _events_links(request)
-    countries = [row for row in data if not row["is_place"]]
-    places = [row for row in data if row["is_place"]][:MAP_MARKS]
-    names = {row["code"]: row["name"] for row in countries}
+    names = country_names()
+    countries = sorted(selection.countries.items(), key=lambda item: (-item[1], names.get(item[0], item[0])))
+    places = selection.places[:MAP_MARKS]
 
     def label(code, n):
         return ngettext("%(country)s: %(n)s event", "%(country)s: %(n)s events", n) % {
-            "country": names[code],
+            "country": names.get(code, code),
             "n": number_format(n, force_grouping=True),
         }
 
     marks, place_table = _places(places)
     title = _("Where the selected events happened")
-    if is_capped:
-        cap = number_format(settings.COUNT_CAP, force_grouping=True)
+    if selection.is_capped:
+        cap = number_format(selection.cap, force_grouping=True)
         description = _(
             "Countries shaded by the number of events that concern them, for the first %(cap)s events of "
             "the selection in the list's order; narrow the filters to map every event."
@@ -186,13 +155,13 @@ def event_map(request, rows, is_capped):
     country_table = maps.Table(
         _("Selected events by country"),
         [_("Country"), _("Events")],
-        [[(row["name"], events_link(row["code"]), False), (row["n"], "", True)] for row in countries],
+        [[(names.get(code, code), events_link(code), False), (n, "", True)] for code, n in countries],
     )
     return maps.choropleth(
         "events-map",
         title,
         description,
-        {row["code"]: row["n"] for row in countries},
+        dict(countries),
         href=events_link,
         label=label,
         other_href=profile_urls(),
@@ -261,15 +230,32 @@ def country_list(request):
 # --- A country's profile --------------------------------------------------------------------------
 
 
-def events_by_year_and_type(events):
+def _kept(name, build):
+    """``build()`` kept in the cache for the content version and the language, at most FORM_CHOICES_SECONDS (as
+    the list's facets are): an aggregate over every event of a country, which a million events make too
+    costly to compute on each view, and which only a change of content changes."""
+    key = f"{name}:{content_version()}:{get_language()}"
+    kept = cache.get(key)
+    if kept is None:
+        kept = build()
+        cache.set(key, kept, settings.FORM_CHOICES_SECONDS)
+    return kept
+
+
+def events_by_year_and_type(events, code=None):
     """{type name: [(year, count), …]} with every year from the first to the last (a year without events of
-    a type counts 0), the CHART_TYPES most frequent types apart and the rest grouped; and the total."""
-    rows = list(
-        events.order_by()
-        .values(year=ExtractYear("start_date"), type=in_language(F("event_type__name"), Event))
-        .annotate(n=Count("pk"))
-        .order_by("year", "type")
-    )
+    a type counts 0), the CHART_TYPES most frequent types apart and the rest grouped; and the total. With a
+    country's ``code``, the counts are kept for the content version (``_kept``)."""
+
+    def count():
+        return list(
+            events.order_by()
+            .values(year=ExtractYear("start_date"), type=in_language(F("event_type__name"), Event))
+            .annotate(n=Count("pk"))
+            .order_by("year", "type")
+        )
+
+    rows = _kept(f"country-chart:{code}", count) if code else count()
     if not rows:
         return {}, None, 0
     totals = {}
@@ -290,8 +276,10 @@ def events_by_year_and_type(events):
 
 def _exchanges(events, code):
     """The latest exchanges concerning the country, newest first, with each side's numbers (the country's
-    own side first)."""
-    rows = exchange_rows(exchange_queryset(events).reverse()[:EXCHANGES_SHOWN])
+    own side first). The exchange type is named by its key (kept with the list's facets), so that the
+    index of published events by type and date serves the newest first."""
+    types = [event_type.pk for event_type in published_types() if event_type.slug == PRISONER_EXCHANGE]
+    rows = exchange_rows(exchange_queryset(events.filter(event_type__in=types)).reverse()[:EXCHANGES_SHOWN])
     sides = {}
     for row in rows:
         for country in row.event.countries.all():
@@ -306,7 +294,7 @@ def _exchanges(events, code):
 
 def _briefs(code):
     """Published briefs linked to a published event or statistic that concerns the country."""
-    events = Event.objects.published().filter(countries=code)
+    events = Event.objects.published().filter(country_codes__overlaps=[code])
     statistics = DisplacementStatistic.objects.published().filter(Q(origin_country=code) | Q(host_country=code))
     through_events = Brief.events.through.objects.filter(brief=OuterRef("pk"), event__in=events.values("pk"))
     through_statistics = Brief.statistics.through.objects.filter(
@@ -359,11 +347,11 @@ def _locator(country, events):
 def country_detail(request, code):
     if code != code.upper():
         return redirect("countries:detail", code=code.upper(), permanent=True)
-    country = Country.objects.filter(code=code).first()
+    country = countries_by_code().get(code)
     if country is None:
         raise Http404(_("No country has this ISO 3166-1 alpha-2 code."))
-    events = Event.objects.published().filter(countries=code)
-    series, other, event_count = events_by_year_and_type(events)
+    events = Event.objects.published().filter(country_codes__overlaps=[code])
+    series, other, event_count = events_by_year_and_type(events, code)
     chart = line_chart(
         "country-events",
         _("Events concerning %(country)s, by year and type") % {"country": country.name},

@@ -5,15 +5,16 @@ from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from knowledgebase.core.filtering import active_filters, bind_filters
 from knowledgebase.core.models import Country
-from knowledgebase.core.views import paginate, visible_to
+from knowledgebase.core.views import paginate, paginate_selection, visible_to
 from knowledgebase.events.changelog import event_changes
 from knowledgebase.events.exports import EVENTS, EXCHANGES, FIGURES
-from knowledgebase.events.models import Event
+from knowledgebase.events.models import LIST_DEFERRED_FIELDS, Event
 from knowledgebase.events.selectors import (
     PRISONER_EXCHANGE,
     counted_exchanges,
@@ -24,7 +25,7 @@ from knowledgebase.events.selectors import (
     figures_by_measure,
 )
 from knowledgebase.opendata.exports import download, filtered_download, list_dataset
-from knowledgebase.pages.countries import event_map
+from knowledgebase.pages.countries import event_map, selected_events
 from knowledgebase.pages.filters import EventListFilter, ExchangeListFilter
 from knowledgebase.pages.selectors import event_page_queryset, sources_of
 from knowledgebase.presentation import structured_data
@@ -64,7 +65,19 @@ def _searching(request):
 @limited_as(_searching)
 def event_list(request):
     events = bind_filters(request, EventListFilter, published_events())
-    page = paginate(request, events.rows)
+    selection = selected_events(request, events)
+    # A search ranks its matches up to the cap; beyond it, they are listed by date (and the page says so).
+    ranked = events.filterset.by_relevance() and not selection.is_capped
+    by_date = events.filterset.date_ordering()
+    rows = events.rows if ranked else events.rows.order_by(*by_date)
+    page = paginate_selection(
+        request,
+        rows,
+        count=selection.count,
+        cap=selection.cap,
+        keys=None if ranked else selection.keys,
+        by_key=published_events().order_by(*by_date),
+    )
     context = {
         "filter": events.filterset,
         "form": events.form,
@@ -73,10 +86,11 @@ def event_list(request):
         "taking_part": [*events.cleaned.get("actor", []), *events.cleaned.get("organization", [])],
         "active_filters": active_filters(request, events),
         "query": events.cleaned.get("q", ""),
+        "by_date_not_relevance": events.filterset.by_relevance() and selection.is_capped,
         "downloads": [(_("Events"), "events:export"), (_("Their figures"), "events:figure-export")],
         # An empty selection offers nothing to download, to readers or to machines.
-        "structured_data": list_dataset(request, EVENTS, "events:export") if page.paginator.count else None,
-        "events_map": event_map(request, events.rows, page.paginator.is_capped) if page.paginator.count else None,
+        "structured_data": list_dataset(request, EVENTS, "events:export") if selection.count else None,
+        "events_map": event_map(request, selection) if selection.count else None,
     }
     template = "events/event_list.html"
     if request.headers.get("X-Requested-With") == "fetch":
@@ -106,7 +120,7 @@ def event_detail(request, key):
 
 
 def _exchanges():
-    return Event.objects.published().filter(event_type__slug=PRISONER_EXCHANGE)
+    return Event.objects.published().filter(event_type__slug=PRISONER_EXCHANGE).defer(*LIST_DEFERRED_FIELDS)
 
 
 @cached_page("page", filterset=ExchangeListFilter)
@@ -114,51 +128,65 @@ def pow_exchanges(request):
     """Every published prisoner exchange in date order, with a chart of the exchanges on the page: one bar
     per exchange and side, never a running total (the sources count more exchanges than are recorded)."""
     exchanges = bind_filters(request, ExchangeListFilter, _exchanges())
-    page = paginate(request, exchanges.rows, EXCHANGES_PER_PAGE)
+    count = counted_exchanges()
+    filtered = active_filters(request, exchanges)
+    # Unfiltered, the list is every published exchange, which the count has just counted.
+    total = None if filtered or not exchanges.is_valid else count.total
+    page = paginate(request, exchanges.rows, EXCHANGES_PER_PAGE, count=total)
     prefetch_related_objects(page.object_list, *exchange_prefetches())
     rows = exchange_rows(page.object_list)
     countries = list(Country.objects.filter(code__in={c for row in rows for c in row.sides}).order_by("name"))
-    table = [
-        (
-            row,
-            [
-                (country, row.sides.get(country.code), *counted_value(row.sides.get(country.code)))
-                for country in countries
-            ],
-        )
-        for row in rows
-    ]
+    # Each exchange's date at its precision, written once for the table and the chart.
+    dates = [date_range(row.event.start_date, row.event.end_date, row.event.date_precision) for row in rows]
     context = {
-        "rows": table,
+        "rows": _tracker_table(rows, dates, countries),
         "page_obj": page,
         "countries": countries,
-        "count": counted_exchanges(_exchanges()),
-        "chart": _exchange_chart(rows, countries),
+        "count": count,
+        "chart": _exchange_chart(rows, dates, countries),
         "chart_title": EXCHANGE_CHART_TITLE,
         "form": exchanges.form,
         "is_valid": exchanges.is_valid,
-        "active_filters": active_filters(request, exchanges),
+        "active_filters": filtered,
         "downloads": [(_("Exchanges"), "events:exchange-export")],
         "structured_data": list_dataset(request, EXCHANGES, "events:exchange-export") if page.paginator.count else None,
     }
     return TemplateResponse(request, "events/pow_exchanges.html", context, status=200 if exchanges.is_valid else 400)
 
 
+def _tracker_table(rows, dates, countries):
+    """(row, its date, its permalink, [(country, its claims, the number counted, whether the lowest claim)…])
+    per exchange. The permalinks come from one reverse() for the page, not one per row: a public identifier
+    is lower-case letters and digits, which a URL writes as they are."""
+    permalink = reverse("events:detail", kwargs={"key": "KEY"})
+    return [
+        (
+            row,
+            when,
+            permalink.replace("KEY", row.event.public_id),
+            [
+                (country, row.sides.get(country.code), *counted_value(row.sides.get(country.code)))
+                for country in countries
+            ],
+        )
+        for row, when in zip(rows, dates, strict=True)
+    ]
+
+
 EXCHANGE_CHART_TITLE = gettext_lazy("People returned in each exchange, by side")
 
 
-def _exchange_chart(rows, countries):
-    """The tracker's chart: per exchange on the page, per side, the number counted (best estimate, else the
-    lowest claim) and the range of claims."""
+def _exchange_chart(rows, dates, countries):
+    """The tracker's chart: per exchange on the page (labelled by its date), per side, the number counted
+    (best estimate, else the lowest claim) and the range of claims."""
     groups = []
-    for row in rows:
+    for row, when in zip(rows, dates, strict=True):
         bars = []
         for country in countries:
             group = row.sides.get(country.code)
             value, lowest = counted_value(group)
             bars.append(None if value is None else RangeBar(value, group.summary.low, group.summary.high, lowest))
-        event = row.event
-        groups.append(BarGroup(date_range(event.start_date, event.end_date, event.date_precision), tuple(bars)))
+        groups.append(BarGroup(when, tuple(bars)))
     return range_bar_chart(
         "pow-returned",
         EXCHANGE_CHART_TITLE,

@@ -77,7 +77,7 @@ class EventFeed(Feed):
         return item.updated_at
 
     def item_categories(self, item):
-        return [item.event_type.name, *(country.code for country in item.countries.all())]
+        return [item.event_type.name, *item.country_codes]
 
 
 class ActorEventFeed(EventFeed):

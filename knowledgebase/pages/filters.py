@@ -20,6 +20,7 @@ provision = ExistsFilter(
     label=gettext_lazy("IHL provision"),
     queryset=Provision.objects.all(),
     exists=_alleged,
+    kept_choices=True,
     widget=FastCheckboxSelectMultiple,
 )
 

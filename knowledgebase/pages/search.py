@@ -10,13 +10,17 @@ cuts it with ts_headline, SQLite with ``core.search.passage``, both from the
 summary (or standfirst) and the body, in the reader's language first, then in
 the others. An event also shows its date at its precision and its headline
 figure: the best estimate of its first measure.
+
+Events are ranked among the newest RANKED_EVENTS that match, and the page says so when more match: a
+common word matches tens of thousands of events at a million, and ranking them all cost more than the
+whole page. The event list (``/events/?q=``) lists every match.
 """
 
 import difflib
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db.models import Prefetch
+from django.db.models import Exists, Prefetch, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from knowledgebase.actors.models import NAME_SEPARATOR, Actor, Organization, name_query
@@ -34,6 +38,8 @@ from knowledgebase.events.models import Event, Figure
 from knowledgebase.events.selectors import figures_by_measure
 
 PER_KIND = 20
+#: Events ranked by relevance: the newest that match, at most this many.
+RANKED_EVENTS = 200
 SIMILARITY_THRESHOLD = 0.5
 FUZZY_CUTOFF = 0.75
 
@@ -195,23 +201,43 @@ def _headline_figures():
     )
 
 
+@dataclass(frozen=True)
+class Found:
+    """What a search found: ``results`` of every kind, best first; ``events_ranked_among`` is RANKED_EVENTS when
+    more events matched than that (only the newest of them were ranked), else None."""
+
+    results: list
+    events_ranked_among: int | None = None
+
+
+def _events(query):
+    """The events to rank: the newest RANKED_EVENTS that match (a common word matches tens of thousands of
+    events at a million, and ranking them all costs more than the page), annotated ``beyond_ranked`` when more
+    match (one query with the ranking: an unordered probe for one match past RANKED_EVENTS)."""
+    found = Event.objects.published().search(query)
+    newest = found.order_by("-start_date", "-id").values("pk")[:RANKED_EVENTS]
+    return (
+        found.filter(pk__in=Subquery(newest))
+        .annotate(beyond_ranked=Exists(found.values("pk")[RANKED_EVENTS : RANKED_EVENTS + 1]))
+        .select_related("event_type")
+        .defer("search_document", "search_body", "search_vector")
+        .prefetch_related(_headline_figures())
+        .order_by("-search_rank", "-start_date", "-id")
+    )
+
+
 def site_search(query):
-    """Results of every kind, best first. An empty query finds nothing."""
+    """What a search finds, results of every kind best first (``Found``). An empty query finds nothing."""
     query = clean_query(query)
     if not query_terms(query):
-        return []
-    events = (
-        Event.objects.published()
-        .search(query)
-        .select_related("event_type")
-        .prefetch_related(_headline_figures())
-        .order_by("-search_rank", "-start_date")
-    )
+        return Found([])
+    events = list(with_headline(_events(query), query, "summary", "body")[:PER_KIND])
     briefs = Brief.objects.published().search(query).select_related("organization").order_by("-search_rank")
     results = [
         *_actor_results(query),
         *_organization_results(query),
-        *_event_results(with_headline(events, query, "summary", "body")[:PER_KIND], query),
+        *_event_results(events, query),
         *_brief_results(with_headline(briefs, query, "standfirst", "body")[:PER_KIND], query),
     ]
-    return sorted(results, key=lambda r: -r.score)
+    beyond = any(event.beyond_ranked for event in events)
+    return Found(sorted(results, key=lambda r: -r.score), RANKED_EVENTS if beyond else None)

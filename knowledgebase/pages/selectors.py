@@ -3,11 +3,21 @@ IHL violations, the briefs that cite it), in a fixed number of queries."""
 
 from collections import OrderedDict
 
+from django.conf import settings
 from django.db.models import Prefetch
 
 from knowledgebase.briefs.models import Brief
 from knowledgebase.events.selectors import event_detail_queryset
 from knowledgebase.ihl.models import Allegation
+
+# What the page's list of briefs never shows: their texts in every language and their search columns.
+BRIEF_TEXTS = (
+    "body",
+    *(f"body_{code}" for code, _name in settings.LANGUAGES),
+    "search_document",
+    "search_body",
+    "search_vector",
+)
 
 
 def event_page_queryset(base):
@@ -19,7 +29,7 @@ def event_page_queryset(base):
             Prefetch(
                 "allegations", queryset=Allegation.objects.select_related("provision__instrument", "source__publisher")
             ),
-            Prefetch("briefs", queryset=Brief.objects.published().select_related("organization")),
+            Prefetch("briefs", queryset=Brief.objects.published().select_related("organization").defer(*BRIEF_TEXTS)),
         )
     )
 

@@ -1,7 +1,6 @@
 """The home page, the site search, the data dictionary, and the about and methodology pages."""
 
 from django.conf import settings
-from django.db.models import prefetch_related_objects
 from django.http import HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 
@@ -10,7 +9,7 @@ from knowledgebase.displacement.models import Cause, DisplacementStatistic, Meas
 from knowledgebase.events.models import Event, Measure, MeasureKind
 from knowledgebase.events.selectors import exchange_queryset, exchange_rows
 from knowledgebase.ihl.models import AllegationStatus
-from knowledgebase.pages.data import CATALOGUE, CHART_DOWNLOADS, CONVENTIONS
+from knowledgebase.pages.data import CATALOGUE, CHART_DOWNLOADS, CONVENTIONS, bulk_listing
 from knowledgebase.pages.search import site_search
 from knowledgebase.serving.caching import cached_page
 from knowledgebase.serving.ratelimits import SEARCH, limited_as
@@ -23,13 +22,10 @@ SEARCH_RESULTS = 50
 
 
 def featured_and_latest_events():
-    """The events a reviewer pinned (newest first, at most PINNED_EVENTS) and the latest events, with their
-    type and countries: three queries whatever the number of events."""
-    events = Event.objects.published().select_related("event_type__category").order_by("-start_date", "-id")
-    pinned = list(events.filter(is_pinned=True)[:PINNED_EVENTS])
-    latest = list(events[:LATEST_EVENTS])
-    prefetch_related_objects([*pinned, *latest], "countries")
-    return pinned, latest
+    """The events a reviewer pinned (newest first, at most PINNED_EVENTS) and the latest events, as list rows
+    (``for_list``: their type; their countries from their own codes): two queries whatever the number of events."""
+    events = Event.objects.published().for_list().order_by("-start_date", "-id")
+    return list(events.filter(is_pinned=True)[:PINNED_EVENTS]), list(events[:LATEST_EVENTS])
 
 
 @cached_page()
@@ -54,15 +50,26 @@ def home(request):
 @limited_as(SEARCH)
 def search(request):
     query = request.GET.get("q", "")
-    results = site_search(query)[:SEARCH_RESULTS]
-    context = {"query": query.strip()[:200], "results": results, "too_long": len(query) > 200}
+    found = site_search(query)
+    context = {
+        "query": query.strip()[:200],
+        "results": found.results[:SEARCH_RESULTS],
+        "events_ranked_among": found.events_ranked_among,
+        "too_long": len(query) > 200,
+    }
     return TemplateResponse(request, "pages/search.html", context)
 
 
 @cached_page()
 def data_dictionary(request):
-    """Every download and every column: name, HXL hashtag and meaning."""
-    context = {"catalogue": CATALOGUE, "chart_downloads": CHART_DOWNLOADS, "conventions": CONVENTIONS}
+    """Every download and every column: name, HXL hashtag and meaning; and the bulk files of the whole
+    dataset, with their build time and rows (from their manifest: no query)."""
+    context = {
+        "catalogue": CATALOGUE,
+        "chart_downloads": CHART_DOWNLOADS,
+        "conventions": CONVENTIONS,
+        "bulk": bulk_listing(),
+    }
     return TemplateResponse(request, "pages/data.html", context)
 
 

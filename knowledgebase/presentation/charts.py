@@ -21,6 +21,7 @@ What every chart here keeps, so that it cannot mislead:
 """
 
 import datetime
+import functools
 import math
 from dataclasses import dataclass
 
@@ -83,8 +84,14 @@ _NARROW = set("ijlfrtI!|.,:;'()[]{} ")
 
 def text_width(text, size=FONT):
     """A generous estimate of the width of ``text`` drawn at ``size``."""
+    return _width_in_em(str(text)) * size
+
+
+@functools.lru_cache(maxsize=4096)
+def _width_in_em(text):
+    # Labels repeat from one chart to the next (dates, numbers, country names): each is measured once.
     width = 0.0
-    for char in str(text):
+    for char in text:
         if char in _WIDE:
             width += 1.0
         elif char in _NARROW:
@@ -95,7 +102,7 @@ def text_width(text, size=FONT):
             width += 0.78
         else:
             width += 0.8  # punctuation, dashes, letters of other scripts
-    return width * size
+    return width
 
 
 def wrap(text, width, size=FONT):

@@ -3,6 +3,7 @@ in English, a non-breaking space in Ukrainian), a claim's value as its source st
 formats of ``knowledgebase.formats``. Nothing here runs a query."""
 
 import datetime
+import functools
 
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils import timezone
@@ -53,8 +54,15 @@ def day_date(date):
     '3 січня 2024'; empty for None."""
     if date in (None, ""):
         return ""
-    if isinstance(date, datetime.datetime) and timezone.is_aware(date):
-        date = timezone.localtime(date)
+    if isinstance(date, datetime.datetime):
+        date = (timezone.localtime(date) if timezone.is_aware(date) else date).date()
+    return _day_date(date, get_language())
+
+
+@functools.lru_cache(maxsize=8192)
+def _day_date(date, language):
+    # A page writes the same days again and again (a list's dates, "version of"): each is formatted once per
+    # language; ``language`` is the active one, named so that each language keeps its own.
     return date_format(date, locale_format("DAY_DATE_FORMAT"))
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import django_filters
 from django import forms
 from django.utils.choices import BaseChoiceIterator
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -109,30 +109,40 @@ class FacetCheckboxes(forms.CheckboxSelectMultiple):
             self.count_text % {"count": count},
         )
 
+    def _fragment(self, key, label, count):
+        """The part of an option that does not depend on the request: its value, escaped, and its label and
+        count as HTML."""
+        return escape(key), format_html('<span class="facet-label">{}</span> {}', label, self._count(count))
+
+    def _fragments(self):
+        """{key: ``_fragment``} of every choice, kept with the choices when they are kept (``MemoisedFacet``):
+        a page formats and escapes each value once per content version, not on every view."""
+
+        def build():
+            return {key: self._fragment(key, label, count) for key, label, count in self.choices}
+
+        if isinstance(self.choices, MemoisedFacet):
+            from knowledgebase.serving.content_version import memoised
+
+            return memoised(f"{self.choices.name}:facet-html", build)
+        return build()
+
     def render(self, name, value, attrs=None, renderer=None):
         attrs = self.build_attrs(self.attrs, attrs)
-        base_id = attrs.get("id", f"id_{name}")
+        base_id = escape(attrs.get("id", f"id_{name}"))
         selected = _selected_values(value)
         options = self._options(selected)
-        boxes = format_html_join(
-            "",
-            '<li><label for="{}_{}"><input type="checkbox" name="{}" value="{}" id="{}_{}"{}>'
-            ' <span class="facet-label">{}</span> {}</label></li>',
-            (
-                (
-                    base_id,
-                    index,
-                    name,
-                    key,
-                    base_id,
-                    index,
-                    mark_safe(" checked") if key in selected else "",
-                    label,
-                    self._count(count),
-                )
-                for index, (key, label, count) in enumerate(options)
-            ),
-        )
+        fragments = self._fragments()
+        field_name = escape(name)
+        boxes = []
+        for index, (key, label, count) in enumerate(options):
+            value_html, text = fragments.get(key) or self._fragment(key, label, count)
+            checked = " checked" if key in selected else ""
+            boxes.append(
+                f'<li><label for="{base_id}_{index}"><input type="checkbox" name="{field_name}" value="{value_html}" '
+                f'id="{base_id}_{index}"{checked}> {text}</label></li>'
+            )
+        boxes = mark_safe("".join(boxes))  # noqa: S308 - every value, label and attribute above is escaped
         if not options:
             return format_html(
                 '<div class="facet" id="{}"><p class="facet-empty">{}</p></div>',

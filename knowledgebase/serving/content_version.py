@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from knowledgebase.core.apps import DomainConfig
+from knowledgebase.serving.replicas import write_position_recorded
 
 VERSION_KEY = "content:version"
 CHANGED_KEY = "content:changed-at"
@@ -53,7 +54,9 @@ def bump_content_version():
 
 
 def _bump_on_commit():
-    bump_content_version()
+    # With read replicas, the primary's WAL position is recorded before the bump (see replicas).
+    with write_position_recorded():
+        bump_content_version()
 
 
 def bump_when_committed():

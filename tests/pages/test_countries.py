@@ -340,7 +340,7 @@ def test_a_profile_marks_the_countrys_located_published_events(shared_demo_conte
 
 
 def test_the_event_map_over_the_cap_maps_the_first_rows_and_says_so(shared_demo_content, client, settings):
-    settings.COUNT_CAP = 3
+    settings.LIST_COUNT_CAP = 3
     for day in range(5):
         factories.EventFactory(published=True, countries=["UA"], start_date=datetime.date(2025, 1, 1 + day))
     factories.EventFactory(published=True, countries=["PL"], start_date=datetime.date(2020, 1, 1))

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from pytest_django.asserts import assertContains, assertNotContains
 
-from knowledgebase.core.views import CappedPaginator
+from knowledgebase.core.views import CappedPaginator, SelectionPaginator
 from knowledgebase.events.models import Event, EventType, Figure, Measure
 from tests import factories
 from tests.conftest import DRAFT_EVENT, JAN_2024_EXCHANGE, SEP_2022_EXCHANGE, SUMMER_2023_FREEZE
@@ -76,7 +76,8 @@ def test_every_published_event_is_listed_and_counted_without_filters(shared_demo
     ],
 )
 def test_a_count_in_thousands_reads_with_its_separator_not_as_a_year(shared_demo_content, client, path, text):
-    with mock.patch.object(CappedPaginator, "count", property(lambda paginator: 2014)):
+    count = property(lambda paginator: 2014)
+    with mock.patch.object(CappedPaginator, "count", count), mock.patch.object(SelectionPaginator, "count", count):
         response = client.get(path)
 
     assertContains(response, text)

@@ -89,6 +89,16 @@ def test_a_moment_reads_as_its_local_day_and_nothing_as_nothing(settings):
         assert day_date(None) == ""
 
 
+def test_the_same_day_reads_in_each_language_in_turn():
+    day = datetime.date(2024, 1, 3)
+    readings = []
+    for language in ("en", "uk", "en"):
+        with translation.override(language):
+            readings.append(day_date(day))
+
+    assert readings == ["3 January 2024", "3 січня 2024", "3 January 2024"]
+
+
 def test_today_reads_in_the_active_language():
     with translation.override("uk"):
         assert today() == day_date(timezone.localdate())

@@ -7,18 +7,26 @@ text has not been translated yet. Neither runs a query: every language's text is
 """
 
 from django import template
+from django.conf import settings
 from django.utils.html import format_html
+from django.utils.translation import get_language
 
 from knowledgebase.core.translation import falls_back, shown_language, untranslated_fields
 
 register = template.Library()
 
 
+def _in_original_language():
+    """True on a page in the language every record is written in (English), where nothing falls back: the
+    tags below then answer without looking at the record (a list calls them for every row)."""
+    return get_language() == settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+
+
 @register.simple_tag
 def content_lang(obj, field):
     """A ``lang`` attribute (with its leading space) when ``obj.<field>`` is shown in another language than
     the page's; nothing otherwise."""
-    if obj is None or not falls_back(obj, field):
+    if obj is None or _in_original_language() or not falls_back(obj, field):
         return ""
     return format_html(' lang="{}"', shown_language(obj, field))
 
@@ -41,4 +49,6 @@ def untranslated_notice(*records):
 def shows_untranslated(obj, fields):
     """True when one of ``fields`` (comma-separated: "title,summary") of ``obj`` is shown in English for want
     of a translation: for a list row, which shows only some of the record's text."""
-    return obj is not None and any(falls_back(obj, field.strip()) for field in fields.split(","))
+    if obj is None or _in_original_language():
+        return False
+    return any(falls_back(obj, field.strip()) for field in fields.split(","))

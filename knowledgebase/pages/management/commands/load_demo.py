@@ -16,7 +16,13 @@ from knowledgebase.briefs.services import briefs_refresh_search_documents
 from knowledgebase.core.changelog import BASELINE_REASON
 from knowledgebase.core.models import PublicationStatus, Publishable
 from knowledgebase.events.models import Event
-from knowledgebase.events.services import events_refresh_dispute_flags, events_refresh_search_documents
+from knowledgebase.events.services import (
+    events_refresh_country_codes,
+    events_refresh_dispute_flags,
+    events_refresh_exchange_summaries,
+    events_refresh_search_documents,
+    events_refresh_theme_keys,
+)
 
 FIXTURES = ["reference", "demo"]
 STAMP_FIELDS = ["created_at", "updated_at", "first_published_at"]
@@ -53,6 +59,10 @@ class Command(BaseCommand):
         events = loaded.get(Event, Event.objects.none())
         refreshed = events_refresh_search_documents(events=events)
         disputed = events_refresh_dispute_flags(event_ids=events.values_list("pk", flat=True))
+        # A fixture row saved again over its event carries no codes; the relation, set unchanged, says nothing.
+        events_refresh_country_codes(event_ids=events.values_list("pk", flat=True))
+        events_refresh_theme_keys(event_ids=events.values_list("pk", flat=True))
+        events_refresh_exchange_summaries(event_ids=events.values_list("pk", flat=True))
         briefs_refresh_search_documents(briefs=loaded.get(Brief, Brief.objects.none()))
         if options["verbosity"] == 0:
             return
