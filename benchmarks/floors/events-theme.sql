@@ -7,23 +7,19 @@
 -- part: selection
 -- The capped count and the map, from one pass over the selection, as the page reads them: its first
 -- %(cap_plus_one)s rows (LIST_COUNT_CAP + 1) in the list's order (event_published_list_idx, index-only: it
--- holds each published row's date, type, dispute flag and country_codes), each row kept when the relation's
--- (event_id, theme_id) index has it are counted ("More than 1,000 events" beyond the cap), and the first
+-- holds each published row's date, type, dispute flag, country_codes and theme_keys), each row kept when its
+-- theme_keys hold the theme's key, are counted ("More than 1,000 events" beyond the cap), and the first
 -- %(cap)s of them mapped: how many concern each country (from each row's country_codes) and how many were
 -- located at each place (none in the synthetic data; event_located_idx holds the located events only). Below
--- the cap, that is every selected row. A theme_ids column on the row (as country_codes), in the covering
--- index, would spare the probe of the relation for each row. The count's row also hands on the keys of the
--- page's 25 rows, in the list's order, to the rows.
+-- the cap, that is every selected row. The count's row also hands on the keys of the page's 25 rows, in the
+-- list's order, to the rows.
 -- check: count event n
 -- check: cells name n
 WITH selected AS MATERIALIZED (
     SELECT e.id, e.start_date, e.country_codes
     FROM events_event e
     WHERE e.status = 'published'
-      AND EXISTS (SELECT 1
-                  FROM events_event_themes et
-                  WHERE et.event_id = e.id
-                    AND et.theme_id = (SELECT th.id FROM core_theme th WHERE th.slug = %(theme)s))
+      AND e.theme_keys && ARRAY[(SELECT th.id::text FROM core_theme th WHERE th.slug = %(theme)s)]::varchar(12)[]
     ORDER BY e.start_date DESC, e.id DESC
     LIMIT %(cap_plus_one)s
 ), mapped AS (
