@@ -13,10 +13,11 @@ class EventsConfig(DomainConfig):
     def ready(self):
         from django.db.models.signals import m2m_changed
 
-        from knowledgebase.events.derived import declare
+        from knowledgebase.events.derived import COUNTRIES, THEMES, declare
         from knowledgebase.events.models import Event
-        from knowledgebase.events.services import countries_changed, themes_changed
+        from knowledgebase.events.services import relation_changed
 
         declare()
-        m2m_changed.connect(countries_changed, sender=Event.countries.through, dispatch_uid="events-country-codes")
-        m2m_changed.connect(themes_changed, sender=Event.themes.through, dispatch_uid="events-theme-keys")
+        # weak=False: the handlers are closures that nothing else holds.
+        for relation, name in ((Event.countries, COUNTRIES), (Event.themes, THEMES)):
+            m2m_changed.connect(relation_changed(name), sender=relation.through, weak=False, dispatch_uid=name)

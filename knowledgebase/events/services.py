@@ -77,82 +77,57 @@ def events_refresh_dispute_flags(*, event_ids: Iterable[int]) -> set[int]:
     return disputed
 
 
-def events_refresh_country_codes(*, event_ids: Iterable[int]) -> None:
-    """Store in ``country_codes`` the sorted codes of each event's countries: one read of the relation, and
-    one update per distinct set of codes (an exchange and its many like it share one)."""
-    event_ids = set(event_ids)
-    if not event_ids:
-        return
-    codes = defaultdict(list)
-    for event_id, code in Event.countries.through.objects.filter(event_id__in=event_ids).values_list(
-        "event_id", "country_id"
-    ):
-        codes[event_id].append(code)
-    by_codes = defaultdict(list)
-    for event_id in event_ids:
-        by_codes[tuple(sorted(codes.get(event_id, ())))].append(event_id)
-    for shared, ids in by_codes.items():
-        Event.objects.filter(pk__in=ids).update(country_codes=list(shared))
-
-
-def countries_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    """``m2m_changed`` of ``Event.countries``, whatever changes it (a form, an import, the demo's fixtures, a
-    country's side of the relation): the events whose countries changed are noted as stale (``core.derived``:
-    refreshed once at the end of the write's batch, or at once outside one)."""
-    from knowledgebase.core import derived
-    from knowledgebase.events.derived import COUNTRIES
-
-    if action == "pre_clear" and reverse:
-        # A country losing every event: which events, before they are gone from the relation.
-        instance._events_losing_country = list(instance.events.values_list("pk", flat=True))
-        return
-    if action not in ("post_add", "post_remove", "post_clear"):
-        return
-    if not reverse:
-        ids = {instance.pk}
-    elif action == "post_clear":
-        ids = set(getattr(instance, "_events_losing_country", ()))
-    else:
-        ids = set(pk_set or ())
-    derived.note({COUNTRIES: ids})
-
-
-def events_refresh_theme_keys(*, event_ids: Iterable[int]) -> None:
-    """Store in ``theme_keys`` the keys of each event's themes, as ``events_refresh_country_codes`` stores the
-    codes of its countries: one read of the relation, one update per distinct set of keys."""
+def _store_keys(event_ids, relation, column, key):
+    """Store in the event's ``column`` the sorted keys of its ``relation`` (``key`` of each through row, as
+    text): one read of the relation, and one update per distinct set of keys (many events share one)."""
     event_ids = set(event_ids)
     if not event_ids:
         return
     keys = defaultdict(list)
-    for event_id, theme_id in Event.themes.through.objects.filter(event_id__in=event_ids).values_list(
-        "event_id", "theme_id"
-    ):
-        keys[event_id].append(str(theme_id))
+    through = getattr(Event, relation).through
+    for event_id, value in through.objects.filter(event_id__in=event_ids).values_list("event_id", key):
+        keys[event_id].append(str(value))
     by_keys = defaultdict(list)
     for event_id in event_ids:
         by_keys[tuple(sorted(keys.get(event_id, ())))].append(event_id)
     for shared, ids in by_keys.items():
-        Event.objects.filter(pk__in=ids).update(theme_keys=list(shared))
+        Event.objects.filter(pk__in=ids).update(**{column: list(shared)})
 
 
-def themes_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    """``m2m_changed`` of ``Event.themes``, whatever changes it (a form, an import, the demo's fixtures, a
-    theme's side of the relation): as ``countries_changed``, the events whose themes changed are noted stale."""
-    from knowledgebase.core import derived
-    from knowledgebase.events.derived import THEMES
+def events_refresh_country_codes(*, event_ids: Iterable[int]) -> None:
+    """Store in ``country_codes`` the sorted codes of each event's countries."""
+    _store_keys(event_ids, "countries", "country_codes", "country_id")
 
-    if action == "pre_clear" and reverse:
-        instance._events_losing_theme = list(instance.events.values_list("pk", flat=True))
-        return
-    if action not in ("post_add", "post_remove", "post_clear"):
-        return
-    if not reverse:
-        ids = {instance.pk}
-    elif action == "post_clear":
-        ids = set(getattr(instance, "_events_losing_theme", ()))
-    else:
-        ids = set(pk_set or ())
-    derived.note({THEMES: ids})
+
+def events_refresh_theme_keys(*, event_ids: Iterable[int]) -> None:
+    """Store in ``theme_keys`` the sorted keys of each event's themes."""
+    _store_keys(event_ids, "themes", "theme_keys", "theme_id")
+
+
+def relation_changed(derived_name):
+    """An ``m2m_changed`` handler of a relation of events kept on their rows (``Event.countries``,
+    ``Event.themes``), whatever changes it (a form, an import, the demo's fixtures, the other side of the
+    relation): the events whose relation changed are noted stale as ``derived_name`` (``core.derived``:
+    refreshed once at the end of the write's batch, or at once outside one)."""
+
+    def changed(sender, instance, action, reverse, pk_set, **kwargs):
+        from knowledgebase.core import derived
+
+        if action == "pre_clear" and reverse:
+            # A country (or theme) losing every event: which events, before they are gone from the relation.
+            instance._events_losing_link = list(instance.events.values_list("pk", flat=True))
+            return
+        if action not in ("post_add", "post_remove", "post_clear"):
+            return
+        if not reverse:
+            ids = {instance.pk}
+        elif action == "post_clear":
+            ids = set(getattr(instance, "_events_losing_link", ()))
+        else:
+            ids = set(pk_set or ())
+        derived.note({derived_name: ids})
+
+    return changed
 
 
 @transaction.atomic
