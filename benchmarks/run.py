@@ -120,6 +120,8 @@ def scenarios(event_id):
             {"population_type": "REF", "origin": COUNTRY},
             f"/bench/statistics?population_type=REF&origin_country={COUNTRY}&_sort_desc=as_of_date&_size=50",
         ),
+        # The explorer unfiltered: every published statistic.
+        Scenario("displacement-all", "/displacement/", peer="/bench/statistics?_sort_desc=as_of_date&_size=50"),
         Scenario("search", f"/search/?q={WORD}", {"word": WORD}, f"{ds}?_search={WORD}&_size=20"),
         Scenario("pow-exchanges", "/pow-exchanges/", peer=f"{ds}?event_type={EVENT_TYPE}&_sort=start_date&_size=50"),
         Scenario("country", f"/countries/{COUNTRY}/", {"country": COUNTRY}),

@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 
 from knowledgebase.core.translation import in_language
 from knowledgebase.presentation import maps
+from knowledgebase.serving.content_version import memoised
 
 SIDES = ("origin", "host")
 PARAMETER = "map"  # ?map=origin (the default) or ?map=host
@@ -50,8 +51,9 @@ def _texts(side, shaded):
     return title, described if shaded else empty
 
 
-def statistic_map(request, statistics):
-    """The choropleth of ``statistics`` by origin or host (``?map=``), from one aggregate query."""
+def statistic_map(request, statistics, every_statistic=False):
+    """The choropleth of ``statistics`` by origin or host (``?map=``), from one aggregate query; for
+    ``every_statistic`` (no filter), kept for the content version."""
     side = request.GET.get(PARAMETER) if request.GET.get(PARAMETER) in SIDES else SIDES[0]
 
     def aggregate():
@@ -63,7 +65,10 @@ def statistic_map(request, statistics):
             .order_by("-largest", "name")
         )
 
-    rows = maps.kept_for_selection(request, f"statistics-{side}", aggregate)
+    if every_statistic:
+        rows = memoised(f"displacement.map-{side}", aggregate)
+    else:
+        rows = maps.kept_for_selection(request, f"statistics-{side}", aggregate)
     names = {row["code"]: row["name"] for row in rows}
     counts = {row["code"]: row["n"] for row in rows}
 

@@ -60,11 +60,34 @@ def newest_first():
     return [Coalesce("as_of_date", "period_end").desc(nulls_last=True), "title", "id"]
 
 
+class _WithCountries(models.query.ModelIterable):
+    """Statistics with their countries of origin and host taken from the countries read once per content
+    version (``events.models.countries_by_code``) rather than joined: two more joins multiply the ways
+    PostgreSQL can order a query's joins, and its planning took 5.5 ms of a 6 ms query."""
+
+    def __iter__(self):
+        from knowledgebase.events.models import countries_by_code
+
+        model = self.queryset.model
+        sides = [model._meta.get_field(name) for name in ("origin_country", "host_country")]
+        countries = None
+        for statistic in super().__iter__():
+            for field in sides:
+                code = getattr(statistic, field.attname)
+                if code is not None and not field.is_cached(statistic):
+                    countries = countries_by_code() if countries is None else countries
+                    if code in countries:  # a country newer than the memo is read when it is asked for
+                        field.set_cached_value(statistic, countries[code])
+            yield statistic
+
+
 class DisplacementStatisticQuerySet(PublishableQuerySet):
     def with_attribution(self):
-        return self.select_related(
-            "origin_country", "host_country", "claimant_actor", "claimant_organization", "source__publisher"
-        )
+        """Statistics with who claims them and where, without a query per row: the claimant and the source
+        and its publisher joined, the countries from the memo (``_WithCountries``)."""
+        queryset = self.select_related("claimant_actor", "claimant_organization", "source__publisher")
+        queryset._iterable_class = _WithCountries
+        return queryset
 
 
 class DisplacementStatisticManager(models.Manager.from_queryset(DisplacementStatisticQuerySet)):

@@ -24,8 +24,8 @@ from knowledgebase.core.models import Country
 from knowledgebase.core.translation import in_language
 from knowledgebase.displacement.models import DisplacementStatistic
 from knowledgebase.events.filters import published_types
-from knowledgebase.events.models import Event, countries_by_code, country_names
-from knowledgebase.events.selectors import PRISONER_EXCHANGE, counted_value, exchange_queryset, exchange_rows
+from knowledgebase.events.models import LIST_DEFERRED_FIELDS, Event, countries_by_code, country_names
+from knowledgebase.events.selectors import PRISONER_EXCHANGE, counted_value, exchange_rows_of
 from knowledgebase.pages.event_selection import Selection, summarise
 from knowledgebase.presentation import maps
 from knowledgebase.presentation.charts import line_chart
@@ -279,13 +279,13 @@ def _exchanges(events, code):
     own side first). The exchange type is named by its key (kept with the list's facets), so that the
     index of published events by type and date serves the newest first."""
     types = [event_type.pk for event_type in published_types() if event_type.slug == PRISONER_EXCHANGE]
-    rows = exchange_rows(exchange_queryset(events.filter(event_type__in=types)).reverse()[:EXCHANGES_SHOWN])
-    sides = {}
-    for row in rows:
-        for country in row.event.countries.all():
-            if country.code in row.sides:
-                sides[country.code] = country
-    sides = sorted(sides.values(), key=lambda country: (country.code != code, country.name))
+    exchanges = events.filter(event_type__in=types).defer(*LIST_DEFERRED_FIELDS).order_by("-start_date", "-id")
+    rows = exchange_rows_of(exchanges[:EXCHANGES_SHOWN])
+    # The sides are the exchanges' countries that people were returned to, named from the countries kept
+    # for the content version (``Event.country_codes``), not read again for each exchange.
+    countries = countries_by_code()
+    codes = {side for row in rows for side in row.event.country_codes if side in row.sides}
+    sides = sorted((countries[side] for side in codes), key=lambda country: (country.code != code, country.name))
     return [
         (row, [(side, row.sides.get(side.code), *counted_value(row.sides.get(side.code))) for side in sides])
         for row in rows

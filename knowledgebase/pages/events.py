@@ -1,7 +1,6 @@
 """The public event pages: the filtered list, the event page, the POW exchange tracker, and their
 downloads. They join the events app with the apps above it (the IHL facet, allegations, briefs)."""
 
-from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -10,18 +9,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from knowledgebase.core.filtering import active_filters, bind_filters
-from knowledgebase.core.models import Country
 from knowledgebase.core.views import paginate, paginate_selection, visible_to
 from knowledgebase.events.changelog import event_changes
 from knowledgebase.events.exports import EVENTS, EXCHANGES, FIGURES
-from knowledgebase.events.models import LIST_DEFERRED_FIELDS, Event
+from knowledgebase.events.models import LIST_DEFERRED_FIELDS, Event, countries_by_code
 from knowledgebase.events.selectors import (
     PRISONER_EXCHANGE,
     counted_exchanges,
     counted_value,
-    exchange_prefetches,
     exchange_queryset,
-    exchange_rows,
+    exchange_rows_of,
     figures_by_measure,
 )
 from knowledgebase.opendata.exports import download, filtered_download, list_dataset
@@ -133,9 +130,11 @@ def pow_exchanges(request):
     # Unfiltered, the list is every published exchange, which the count has just counted.
     total = None if filtered or not exchanges.is_valid else count.total
     page = paginate(request, exchanges.rows, EXCHANGES_PER_PAGE, count=total)
-    prefetch_related_objects(page.object_list, *exchange_prefetches())
-    rows = exchange_rows(page.object_list)
-    countries = list(Country.objects.filter(code__in={c for row in rows for c in row.sides}).order_by("name"))
+    rows = exchange_rows_of(page.object_list)
+    # The sides, named from the countries kept for the content version (no query of their own).
+    by_code = countries_by_code()
+    sides = {code for row in rows for code in row.sides if code in by_code}
+    countries = sorted((by_code[code] for code in sides), key=lambda country: (country.name, country.code))
     # Each exchange's date at its precision, written once for the table and the chart.
     dates = [date_range(row.event.start_date, row.event.end_date, row.event.date_precision) for row in rows]
     context = {

@@ -7,6 +7,8 @@ import xml.etree.ElementTree as ET
 from html import unescape
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.formats import date_format
 from pytest_django.asserts import assertContains, assertNotContains
@@ -408,3 +410,39 @@ def test_an_empty_selection_names_its_filters_and_offers_no_download_or_chart(cl
     assert removals == ["/displacement/?host=PL", "/displacement/?population_type=IDP"]
     assertNotContains(response, "/displacement/export.csv")
     assertNotContains(response, "<svg")
+
+
+# --- every statistic, unfiltered --------------------------------------------------------------------------
+
+
+def aggregates_run(client, path):
+    """The aggregate queries (the charts' largest figures, the map's) that a request for ``path`` runs."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return [query["sql"] for query in queries if "MAX(" in query["sql"].upper()]
+
+
+def test_unfiltered_charts_and_map_are_read_once_per_content_version(client, statistics):
+    assert len(aggregates_run(client, "/displacement/")) == 2  # the charts' and the map's
+    # Another page of the same (unfiltered) explorer, and the host map, reuse them; a filter does not.
+    assert aggregates_run(client, "/displacement/?page=1") == []
+    assert len(aggregates_run(client, "/displacement/?map=host")) == 1  # the host map's own
+    assert len(aggregates_run(client, "/displacement/?population_type=IDP")) == 2
+
+    # Publishing changes the content version: the next reader sees the new figure in the charts and map.
+    factories.StatisticFactory(
+        published=True,
+        title="Test refugees from UA, 2019",
+        population_type="REF",
+        origin_scope="country",
+        origin_country_id="UA",
+        value=777_777,
+        as_of_date=datetime.date(2019, 6, 30),
+        source=statistics["refugees"].source,
+    )
+    assert len(aggregates_run(client, "/displacement/?page=2")) == 2
+    response = client.get("/displacement/?page=3")
+    chart_numbers = visible_text(response.content.decode().split("The chart’s numbers", 1)[1])
+    assert "777,777" in chart_numbers
+    map_table = response.content.decode().split("Selected statistics by country of origin", 1)[1]
+    assert "777,777" in visible_text(map_table.split("</table>", 1)[0])
