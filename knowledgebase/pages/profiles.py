@@ -12,7 +12,7 @@ from knowledgebase.actors.models import Actor, Organization
 from knowledgebase.briefs.models import Brief
 from knowledgebase.core.models import PublicationStatus
 from knowledgebase.displacement.models import DisplacementStatistic
-from knowledgebase.events.models import Citation, Figure
+from knowledgebase.events.models import LIST_DEFERRED_FIELDS, Citation, Figure
 from knowledgebase.ihl.models import Allegation
 from knowledgebase.presentation.structured_data import organization as structured_organization
 from knowledgebase.presentation.structured_data import with_context
@@ -20,16 +20,23 @@ from knowledgebase.serving.caching import cached_page
 
 PUBLISHED = PublicationStatus.PUBLISHED
 CLAIMED_SHOWN = 100
+TIMELINE_SHOWN = 50
 
 
 def timeline(participations):
-    """Participations in published events, newest first, grouped by year."""
-    rows = (
+    """The latest TIMELINE_SHOWN participations in published events, newest first, grouped by year, and
+    whether there are more (the event list filtered by the participant has them all). A party to a long
+    war takes part in thousands of events: a page of all of them grew with the data. One query."""
+    rows = list(
         participations.filter(event__status=PUBLISHED)
         .select_related("event__event_type")
-        .order_by("-event__start_date", "-event_id")
+        .defer(*(f"event__{name}" for name in LIST_DEFERRED_FIELDS))
+        .order_by("-event__start_date", "-event_id")[: TIMELINE_SHOWN + 1]
     )
-    return [(year, list(items)) for year, items in groupby(rows, key=lambda p: p.event.start_date.year)]
+    years = [
+        (year, list(items)) for year, items in groupby(rows[:TIMELINE_SHOWN], key=lambda p: p.event.start_date.year)
+    ]
+    return {"years": years, "more": len(rows) > TIMELINE_SHOWN, "shown": TIMELINE_SHOWN}
 
 
 def claimed_figures(**claimant):
@@ -40,6 +47,7 @@ def claimed_figures(**claimant):
         Figure.objects.published()
         .filter(**claimant)
         .select_related("event", "measure", "source")
+        .defer(*(f"event__{name}" for name in LIST_DEFERRED_FIELDS))
         .order_by("-event__start_date", "-event_id", "measure__position", "id")[: CLAIMED_SHOWN + 1]
     )
     return {"rows": rows[:CLAIMED_SHOWN], "more": len(rows) > CLAIMED_SHOWN, "shown": CLAIMED_SHOWN}

@@ -7,7 +7,8 @@ import pytest
 from pytest_django.asserts import assertContains, assertNotContains
 
 from knowledgebase.actors.models import Organization
-from knowledgebase.events.models import Event, Figure
+from knowledgebase.events.models import Event, Figure, Participation
+from knowledgebase.pages import profiles
 from knowledgebase.presentation.formatting import stated_value
 from tests import factories
 from tests.conftest import DRAFT_EVENT, JAN_2024_EXCHANGE, SEP_2022_EXCHANGE, SUMMER_2023_FREEZE
@@ -40,6 +41,29 @@ def test_the_timeline_is_grouped_by_year_newest_first(shared_demo_content, clien
     assert f"/events/{SUMMER_2023_FREEZE}/" in years[1]
     assert f"/events/{SEP_2022_EXCHANGE}/" in years[2]
     assert "Implemented the freeze." in years[1]
+
+
+def test_a_long_timeline_lists_the_latest_events_and_says_so(shared_demo_content, client, monkeypatch):
+    # Russia takes part in three published demo events, the oldest in September 2022: show all but that one.
+    newer = Participation.objects.filter(actor__slug="russia", event__status="published").exclude(
+        event__public_id=SEP_2022_EXCHANGE
+    )
+    monkeypatch.setattr(profiles, "TIMELINE_SHOWN", newer.count())
+
+    section = timeline(client.get("/actors/russia/"))
+
+    assert f"/events/{JAN_2024_EXCHANGE}/" in section
+    assert f"/events/{SUMMER_2023_FREEZE}/" in section
+    assert f"/events/{SEP_2022_EXCHANGE}/" not in section
+    assert f"The {newer.count()} most recent are shown." in visible_text(section)
+    assert 'href="/events/?actor=russia"' in section  # where every one of them is listed
+
+
+def test_a_timeline_within_its_length_says_nothing_more(shared_demo_content, client):
+    section = timeline(client.get("/actors/russia/"))
+
+    assert f"/events/{SEP_2022_EXCHANGE}/" in section
+    assert "most recent are shown" not in section
 
 
 def test_the_timeline_shows_each_role_of_the_actor(shared_demo_content, client):
