@@ -20,6 +20,7 @@ import math
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -468,6 +469,7 @@ def draw(map_id, title, description, areas, *, marks=(), focus=None, other_href=
     focused = shapes.by_code.get(focus) if focus else None
     view = _view_box(focused)
     parts = [f'<path class="map-sphere" d="{shapes.outline}"></path>']
+    language = translation.get_language()
     for shape in shapes.shapes:
         if not _intersects(shape.box, view):
             continue
@@ -478,13 +480,7 @@ def draw(map_id, title, description, areas, *, marks=(), focus=None, other_href=
             parts.append(f'<a href="{escape(area.href)}" aria-label="{label}">{path}</a>' if area.href else path)
             continue
         href = other_href(shape.code) if other_href and shape.code else ""
-        if href:
-            parts.append(
-                f'<a href="{escape(href)}" tabindex="-1" aria-hidden="true"><path class="map-area map-nodata" '
-                f'd="{shape.path}"><title>{escape(country_name(shape.name))}</title></path></a>'
-            )
-        else:
-            parts.append(f'<path class="map-area map-nodata" d="{shape.path}"></path>')
+        parts.append(_no_data(shape, href, language if href else None))
     parts.extend(str(_mark(mark)) for mark in marks)
     x, y, width, height = view
     return format_html(
@@ -499,6 +495,18 @@ def draw(map_id, title, description, areas, *, marks=(), focus=None, other_href=
         title=title,
         desc=description,
         body=mark_safe("".join(parts)),  # noqa: S308 - every text and link above is escaped
+    )
+
+
+@functools.lru_cache(maxsize=2048)
+def _no_data(shape, href, language):
+    """A shape without data: linked (``href``) for the mouse only and named in ``language``, or bare. A pure
+    function of its arguments, kept per process: a world map draws the same 150-odd shapes on every page."""
+    if not href:
+        return f'<path class="map-area map-nodata" d="{shape.path}"></path>'
+    return (
+        f'<a href="{escape(href)}" tabindex="-1" aria-hidden="true"><path class="map-area map-nodata" '
+        f'd="{shape.path}"><title>{escape(country_name(shape.name))}</title></path></a>'
     )
 
 
