@@ -8,7 +8,7 @@ from knowledgebase.briefs.feeds import BriefFeed
 from knowledgebase.opendata.bulk_files import data_file
 from knowledgebase.pages.feeds import ActorEventFeed, EventFeed
 from knowledgebase.pages.operations import health, security_txt
-from knowledgebase.pages.sitemaps import SITEMAPS
+from knowledgebase.pages.sitemaps import SITEMAPS, sitemap_section
 from knowledgebase.pages.views import robots_txt
 from knowledgebase.serving.caching import cached_page
 
@@ -20,9 +20,7 @@ urlpatterns = [
     path(
         "sitemap.xml", cached_page()(sitemap_views.index), {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"}
     ),
-    path(
-        "sitemap-<section>.xml", cached_page("p")(sitemap_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap-section"
-    ),
+    path("sitemap-<section>.xml", cached_page("p")(sitemap_section), {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("robots.txt", robots_txt, name="robots"),
     path(".well-known/security.txt", security_txt, name="security-txt"),
     path("health/", health, name="health"),

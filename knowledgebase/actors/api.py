@@ -4,14 +4,13 @@ from rest_framework import serializers, viewsets
 
 from knowledgebase.actors.filters import ActorFilter, OrganizationFilter
 from knowledgebase.actors.models import Actor, Organization
+from knowledgebase.opendata.api import IdentityLinkField, LinkField
 
 
 class ActorSerializer(serializers.HyperlinkedModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:actor-detail", lookup_field="slug")
+    url = IdentityLinkField(view_name="api:actor-detail", lookup_field="slug")
     country = serializers.CharField(source="country_id", allow_null=True)
-    parent = serializers.HyperlinkedRelatedField(
-        view_name="api:actor-detail", lookup_field="slug", read_only=True, allow_null=True
-    )
+    parent = LinkField(view_name="api:actor-detail", lookup_field="slug", read_only=True, allow_null=True)
     aliases = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
     page = serializers.SerializerMethodField()
 
@@ -36,11 +35,9 @@ class ActorSerializer(serializers.HyperlinkedModelSerializer):
 
 
 class OrganizationSerializer(serializers.HyperlinkedModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:organization-detail", lookup_field="slug")
+    url = IdentityLinkField(view_name="api:organization-detail", lookup_field="slug")
     country = serializers.CharField(source="country_id", allow_null=True)
-    parent = serializers.HyperlinkedRelatedField(
-        view_name="api:organization-detail", lookup_field="slug", read_only=True, allow_null=True
-    )
+    parent = LinkField(view_name="api:organization-detail", lookup_field="slug", read_only=True, allow_null=True)
     page = serializers.SerializerMethodField()
 
     class Meta:

@@ -6,24 +6,17 @@ from rest_framework import serializers, viewsets
 from knowledgebase.briefs.models import Brief
 from knowledgebase.displacement.models import DisplacementStatistic
 from knowledgebase.events.models import Event, Figure
+from knowledgebase.opendata.api import IdentityLinkField, LinkField
 
 
 class BriefSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:brief-detail", lookup_field="slug")
-    organization = serializers.HyperlinkedRelatedField(
-        view_name="api:organization-detail", lookup_field="slug", read_only=True
-    )
+    url = IdentityLinkField(view_name="api:brief-detail", lookup_field="slug")
+    organization = LinkField(view_name="api:organization-detail", lookup_field="slug", read_only=True)
     takeaways = serializers.SlugRelatedField(slug_field="text", many=True, read_only=True)
     recommendations = serializers.SerializerMethodField()
-    events = serializers.HyperlinkedRelatedField(
-        view_name="api:event-detail", lookup_field="public_id", many=True, read_only=True
-    )
-    figures = serializers.HyperlinkedRelatedField(
-        view_name="api:figure-detail", lookup_field="public_id", many=True, read_only=True
-    )
-    statistics = serializers.HyperlinkedRelatedField(
-        view_name="api:statistic-detail", lookup_field="public_id", many=True, read_only=True
-    )
+    events = LinkField(view_name="api:event-detail", lookup_field="public_id", many=True, read_only=True)
+    figures = LinkField(view_name="api:figure-detail", lookup_field="public_id", many=True, read_only=True)
+    statistics = LinkField(view_name="api:statistic-detail", lookup_field="public_id", many=True, read_only=True)
 
     class Meta:
         model = Brief

@@ -5,16 +5,17 @@ import django_filters
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
-from knowledgebase.events.models import Event, Figure
+from knowledgebase.events.models import LIST_DEFERRED_FIELDS, Event, Figure
 from knowledgebase.events.selectors import figures_by_measure
+from knowledgebase.opendata.api import IdentityLinkField, LinkField
 from knowledgebase.presentation.structured_data import iso_date
 from knowledgebase.sources.api import ClaimantField, SourceSummarySerializer
 
 
 class FigureSerializer(serializers.ModelSerializer):
     id = serializers.CharField(source="public_id")
-    url = serializers.HyperlinkedIdentityField(view_name="api:figure-detail", lookup_field="public_id")
-    event = serializers.HyperlinkedRelatedField(view_name="api:event-detail", lookup_field="public_id", read_only=True)
+    url = IdentityLinkField(view_name="api:figure-detail", lookup_field="public_id")
+    event = LinkField(view_name="api:event-detail", lookup_field="public_id", read_only=True)
     measure = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     claimant = ClaimantField(source="*", read_only=True)
     source = SourceSummarySerializer(read_only=True)
@@ -70,7 +71,7 @@ class MeasureSummarySerializer(serializers.Serializer):
 
 class EventSerializer(serializers.ModelSerializer):
     id = serializers.CharField(source="public_id")
-    url = serializers.HyperlinkedIdentityField(view_name="api:event-detail", lookup_field="public_id")
+    url = IdentityLinkField(view_name="api:event-detail", lookup_field="public_id")
     page = serializers.CharField(read_only=True)  # Permalink, annotated by the viewset
     type = serializers.CharField(source="event_type.slug")
     category = serializers.CharField(source="event_type.category.slug")
@@ -119,7 +120,22 @@ class EventSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(MeasureSummarySerializer(many=True))
     def get_measures(self, event):
-        return MeasureSummarySerializer(figures_by_measure(event.figures.all()), many=True).data
+        """MeasureSummarySerializer's fields, written directly: a serializer built for each event of a list
+        (its fields copied each time) cost more than the rest of the event."""
+        measures = []
+        for group in figures_by_measure(event.figures.all()):
+            summary, best = group.summary, group.summary.preferred
+            measures.append(
+                {
+                    "measure": str(group.measure.slug),
+                    "name": str(group.measure.name),
+                    "claims_low": None if summary.low is None else int(summary.low),
+                    "claims_high": None if summary.high is None else int(summary.high),
+                    "disputed": bool(summary.is_disputed),
+                    "best_estimate": best.value if best else None,
+                }
+            )
+        return measures
 
 
 class FigureFilter(django_filters.FilterSet):
@@ -144,5 +160,6 @@ class FigureViewSet(viewsets.ReadOnlyModelViewSet):
             Figure.objects.published()
             .with_attribution()
             .select_related("event")
+            .defer(*(f"event__{name}" for name in LIST_DEFERRED_FIELDS))  # a figure shows its event's link alone
             .order_by("-event__start_date", "event_id", "measure__position", "id")
         )

@@ -5,10 +5,11 @@ from rest_framework import serializers, viewsets
 
 from knowledgebase.core.models import PublicationStatus
 from knowledgebase.ihl.models import Allegation, Provision
+from knowledgebase.opendata.api import IdentityLinkField, LinkField
 
 
 class AllegationSerializer(serializers.ModelSerializer):
-    event = serializers.HyperlinkedRelatedField(view_name="api:event-detail", lookup_field="public_id", read_only=True)
+    event = LinkField(view_name="api:event-detail", lookup_field="public_id", read_only=True)
     source = serializers.CharField(source="source.title")
 
     class Meta:
@@ -17,7 +18,7 @@ class AllegationSerializer(serializers.ModelSerializer):
 
 
 class ProvisionSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:provision-detail", lookup_field="slug")
+    url = IdentityLinkField(view_name="api:provision-detail", lookup_field="slug")
     instrument = serializers.CharField(source="instrument.name")
     allegations = AllegationSerializer(many=True, read_only=True)
 

@@ -5,7 +5,7 @@ from rest_framework import viewsets
 
 from knowledgebase.events.api import EventSerializer
 from knowledgebase.events.exports import Permalink
-from knowledgebase.events.models import Event, Figure, Participation
+from knowledgebase.events.models import LIST_DEFERRED_FIELDS, Event, Figure, Participation
 from knowledgebase.pages.filters import EventListFilter
 
 
@@ -23,6 +23,7 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
             Event.objects.published()
             .annotate(page=Permalink(base=self.request.build_absolute_uri("/").removesuffix("/")))
             .select_related("event_type__category")
+            .defer(*LIST_DEFERRED_FIELDS)  # the body in every language and the search columns: not in the API
             .prefetch_related(
                 "countries",
                 "themes",

@@ -1,6 +1,8 @@
 """The read-only JSON API: published content only, the pages' filters, a valid OpenAPI schema."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openapi_spec_validator import validate
 
 from tests.conftest import DRAFT_EVENT, JAN_2024_EXCHANGE, SEP_2022_EXCHANGE
@@ -109,3 +111,98 @@ def test_the_api_changes_nothing_whoever_asks(editor_client, demo_content, metho
 
     assert response.status_code in (403, 405)
     assert (list(Event.objects.values_list("public_id", "title", "status")), Figure.objects.count()) == before
+
+
+# --- Pages and counts over many rows -----------------------------------------------------------------
+
+
+@pytest.fixture
+def uncached(settings):
+    """No page cache: each request runs its queries (the kept counts still hold)."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+def walk(client, url, page_size):
+    """Every page of a list, page by page: the ids in order, and each page's count."""
+    ids, counts, page = [], set(), 1
+    separator = "&" if "?" in url else "?"
+    while True:
+        response, data = get(client, f"{url}{separator}page_size={page_size}&page={page}")
+        assert response.status_code == 200
+        ids += [row.get("id") or row.get("slug") for row in data["results"]]
+        counts.add(data["count"])
+        if data["next"] is None:
+            return ids, counts
+        page += 1
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/events/",
+        "/api/v1/events/?country=UA",
+        "/api/v1/events/?q=exchange",
+        "/api/v1/events/?sort=oldest",
+        "/api/v1/figures/",
+        "/api/v1/figures/?measure=people-returned-to-ukraine",
+        "/api/v1/actors/",
+        "/api/v1/briefs/",
+    ],
+)
+def test_pages_read_by_key_are_the_pages_of_the_whole_list(client, demo_content, uncached, url):
+    """Pages after the first read their rows' keys first: together they are the whole list, in its order."""
+    separator = "&" if "?" in url else "?"
+    _response, whole = get(client, f"{url}{separator}page_size=500")
+    expected = [row.get("id") or row.get("slug") for row in whole["results"]]
+    assert whole["count"] == len(expected)
+
+    ids, counts = walk(client, url, 2)
+
+    assert ids == expected
+    assert counts == {whole["count"]}
+
+
+def test_a_deep_page_skips_keys_not_rows(client, demo_content, uncached):
+    with CaptureQueriesContext(connection) as queries:
+        response, data = get(client, "/api/v1/events/?page_size=2&page=3")
+
+    assert response.status_code == 200 and len(data["results"]) == 2
+    (events,) = [q["sql"] for q in queries if q["sql"].startswith('SELECT "events_event"."id", "events_event".')]
+    assert "IN (SELECT" in events and "OFFSET 4" in events
+    assert '"events_event"."body"' not in events  # nor the long texts the API never shows
+
+
+def test_a_page_past_the_end_is_a_404(client, demo_content):
+    _response, data = get(client, "/api/v1/events/?page_size=500")
+
+    assert get(client, "/api/v1/events/?page=2&page_size=500")[0].status_code == 404
+    assert get(client, "/api/v1/events/?page=last&page_size=500")[1]["count"] == data["count"]
+
+
+def test_the_count_of_a_whole_list_is_kept_per_content_version(client, db, uncached):
+    from tests.factories import EventFactory
+
+    for _ in range(3):
+        EventFactory(published=True)
+    EventFactory()  # a draft
+    assert get(client, "/api/v1/events/")[1]["count"] == 3
+
+    with CaptureQueriesContext(connection) as again:  # the other pages and forms of the whole list
+        assert get(client, "/api/v1/events/?page=2&page_size=2&format=json")[1]["count"] == 3
+    assert not any("COUNT(" in q["sql"] for q in again)
+
+    EventFactory(published=True)  # a new content version: counted afresh
+    assert get(client, "/api/v1/events/")[1]["count"] == 4
+
+
+def test_a_filtered_list_counts_exactly(client, db, uncached):
+    from tests.factories import EventFactory
+
+    EventFactory(published=True, countries=["UA"])
+    EventFactory(published=True, countries=["RU"])
+    get(client, "/api/v1/events/")
+
+    assert get(client, "/api/v1/events/?country=UA")[1]["count"] == 1
+    EventFactory(published=True, countries=["UA"])
+    assert get(client, "/api/v1/events/?country=UA")[1]["count"] == 2
+    assert get(client, "/api/v1/events/?unknown=1")[1]["count"] == 3

@@ -1,12 +1,20 @@
 """Atom feeds, the sitemap, robots.txt and structured data."""
 
+import datetime
 import json
 import re
 import xml.etree.ElementTree as ET
 
 import feedparser
 import pytest
+from django.contrib.sitemaps import Sitemap as DjangoSitemap
+from django.contrib.sitemaps import views as sitemap_views
+from django.db import connection
+from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 
+from knowledgebase.events.models import Event
+from knowledgebase.pages import sitemaps
 from tests.conftest import DRAFT_EVENT, JAN_2024_EXCHANGE, SEP_2022_EXCHANGE
 from tests.factories import ActorFactory, BriefFactory, EventFactory, ParticipationFactory
 
@@ -170,3 +178,143 @@ def test_a_feed_keeps_each_readers_filters_apart(rf, db, path):
 
     assert "Only in Ukraine" in body
     assert "Only in Russia" not in body
+
+
+# --- The sitemap over many rows: its pages read by key, counted once per content version -----------
+
+
+class StockEventSitemap(DjangoSitemap):
+    """What the events' section lists, the way Django's i18n sitemap lists it: every published event by key,
+    in each language with its alternates, read in full (the reference the section must match)."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+    def items(self):
+        return Event.objects.published().order_by("pk")
+
+    def lastmod(self, event):
+        return event.updated_at
+
+
+@pytest.fixture
+def uncached(settings):
+    """No page cache: each request runs its queries (the kept counts and keys still hold)."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+def stock_page(rf, sitemap, page):
+    """A page of ``sitemap`` as Django's own view and template write it (status, body, headers)."""
+    try:
+        response = sitemap_views.sitemap(rf.get("/sitemap-events.xml", {"p": page}), {"events": sitemap}, "events")
+    except Http404:
+        return 404, None, None
+    response.render()
+    return 200, response.content, response.headers.get("Last-Modified")
+
+
+def published_and_draft_events(count):
+    events = []
+    for n in range(count):
+        events.append(EventFactory(published=True, title=f"Published {n}"))
+        EventFactory(title=f"Draft {n}")  # drafts between them: a page's keys are not consecutive
+    return events
+
+
+def test_every_page_of_the_events_sitemap_is_djangos_page(client, rf, db, monkeypatch):
+    """Pages of 4 addresses (2 events in 2 languages): each page after the first starts from its kept key, and
+    each is byte for byte the page Django's view and template write over every row, with its Last-Modified."""
+    monkeypatch.setattr(sitemaps.EventSitemap, "limit", 4)
+    monkeypatch.setattr(StockEventSitemap, "limit", 4)
+    published_and_draft_events(7)
+
+    for page in range(1, 6):  # 4 pages, then one past the end
+        response = client.get("/sitemap-events.xml", {"p": page})
+        status, body, modified = stock_page(rf, StockEventSitemap, page)
+        assert response.status_code == status
+        if status == 200:
+            assert response.content == body
+            assert response.headers.get("Last-Modified") == modified
+    assert client.get("/sitemap-events.xml", {"p": "two"}).status_code == 404
+
+
+def test_a_deep_sitemap_page_reads_from_its_key_not_over_an_offset(client, db, monkeypatch, uncached):
+    monkeypatch.setattr(sitemaps.EventSitemap, "limit", 4)
+    events = published_and_draft_events(7)
+    client.get("/sitemap-events.xml", {"p": 3})  # the count and the pages' first keys, once per version
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/sitemap-events.xml", {"p": 3})
+
+    assert response.status_code == 200
+    assert len(queries) == 1
+    assert "OFFSET" not in queries[0]["sql"].upper()
+    assert f'"events_event"."id" >= {events[4].pk}' in queries[0]["sql"]
+
+
+def test_the_sitemap_follows_content_changes(client, db, monkeypatch, uncached):
+    """The kept count and keys belong to a content version: an event published later is listed at once."""
+    monkeypatch.setattr(sitemaps.EventSitemap, "limit", 4)
+    published_and_draft_events(4)
+    assert client.get("/sitemap-events.xml", {"p": 3}).status_code == 404
+
+    late = EventFactory(published=True)
+
+    assert late.public_id in client.get("/sitemap-events.xml", {"p": 3}).content.decode()
+    index = client.get("/sitemap.xml").content.decode()
+    assert "/sitemap-events.xml?p=3</loc>" in index
+
+
+def test_the_sitemap_index_dates_each_section_by_its_latest_published_change(client, db):
+    """One Max per section (Django's index reads every row for it); a draft's newer change does not count."""
+    old, new = EventFactory(published=True), EventFactory(published=True)
+    Event.objects.filter(pk=old.pk).update(updated_at=datetime.datetime(2024, 3, 1, 12, tzinfo=datetime.UTC))
+    Event.objects.filter(pk=new.pk).update(updated_at=datetime.datetime(2024, 5, 2, 12, tzinfo=datetime.UTC))
+    draft = EventFactory()
+    Event.objects.filter(pk=draft.pk).update(updated_at=datetime.datetime(2025, 1, 1, 12, tzinfo=datetime.UTC))
+
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    lastmods = {
+        entry.find("sm:loc", SITEMAP_NS).text.rsplit("/", 1)[-1]: entry.find("sm:lastmod", SITEMAP_NS)
+        for entry in index.findall("sm:sitemap", SITEMAP_NS)
+    }
+
+    assert lastmods["sitemap-events.xml"].text.startswith("2024-05-02")
+    assert sitemaps.EventSitemap().get_latest_lastmod() == StockEventSitemap().get_latest_lastmod()
+
+
+def test_the_sitemap_index_counts_once_per_content_version(client, db, uncached):
+    published_and_draft_events(3)
+    client.get("/sitemap.xml")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/sitemap.xml")
+    published_and_draft_events(20)
+    client.get("/sitemap.xml")  # a new content version: counted again once
+    with CaptureQueriesContext(connection) as many:
+        client.get("/sitemap.xml")
+
+    assert len(many) == len(few)
+    assert not any("COUNT(" in query["sql"].upper() for query in many)
+
+
+# --- The events' feed: newest changes first, from an index of that order ----------------------------
+
+
+def test_the_events_feed_lists_the_newest_changes_first(client, db, django_assert_num_queries, uncached):
+    events = [EventFactory(published=True, title=f"Event {n}") for n in range(4)]
+    EventFactory(title="Draft")
+    days = [3, 1, 4, 1]  # two changed at the same time: the later id first
+    for event, day in zip(events, days, strict=True):
+        Event.objects.filter(pk=event.pk).update(updated_at=datetime.datetime(2024, 1, day, tzinfo=datetime.UTC))
+
+    client.get("/feeds/events/")  # the countries' names, kept per content version
+    with django_assert_num_queries(1):
+        parsed = feedparser.parse(client.get("/feeds/events/").content)
+
+    assert [entry.id for entry in parsed.entries] == [
+        events[2].public_id,
+        events[0].public_id,
+        events[3].public_id,
+        events[1].public_id,
+    ]
