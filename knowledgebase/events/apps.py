@@ -13,11 +13,12 @@ class EventsConfig(DomainConfig):
     def ready(self):
         from django.db.models.signals import m2m_changed
 
-        from knowledgebase.events.derived import COUNTRIES, THEMES, declare
+        from knowledgebase.events.derived import COUNTRIES, EXPORT, THEMES, declare
         from knowledgebase.events.models import Event
         from knowledgebase.events.services import relation_changed
 
         declare()
         # weak=False: the handlers are closures that nothing else holds.
         for relation, name in ((Event.countries, COUNTRIES), (Event.themes, THEMES)):
-            m2m_changed.connect(relation_changed(name), sender=relation.through, weak=False, dispatch_uid=name)
+            handler = relation_changed(name, EXPORT)
+            m2m_changed.connect(handler, sender=relation.through, weak=False, dispatch_uid=name)

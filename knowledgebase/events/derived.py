@@ -9,15 +9,26 @@ and sequence-number claims. See ``core.derived`` for how writes use this.
 from knowledgebase.actors.models import Actor, ActorAlias, Organization
 from knowledgebase.core import derived
 from knowledgebase.core.models import Theme
-from knowledgebase.events.models import Event, EventType, ExchangeSummary, Figure, Measure, MeasureKind, Participation
+from knowledgebase.events.models import (
+    Citation,
+    Event,
+    EventType,
+    ExchangeSummary,
+    Figure,
+    Measure,
+    MeasureKind,
+    Participation,
+)
 from knowledgebase.events.selectors import PRISONER_EXCHANGE
 from knowledgebase.events.services import (
     events_refresh_country_codes,
     events_refresh_dispute_flags,
     events_refresh_exchange_summaries,
+    events_refresh_export_cells,
     events_refresh_search_documents,
     events_refresh_theme_keys,
 )
+from knowledgebase.sources.models import Source
 
 SEARCH = "events.search"
 DISPUTES = "events.disputes"
@@ -26,6 +37,11 @@ EXCHANGES = "events.exchanges"
 COUNTRIES = "events.countries"
 #: ``Event.theme_keys``, noted by the ``m2m_changed`` handler of ``Event.themes``, and by a deleted theme.
 THEMES = "events.themes"
+#: ``Event.export_*``, the downloads' cells of several values: noted by the ``m2m_changed`` handlers of
+#: ``Event.countries`` and ``Event.themes``, by a participation or citation, and by a renamed (or deleted)
+#: actor, organisation, source or theme, for the events that show its name (a country's code, its key,
+#: never changes).
+EXPORT = "events.export"
 
 
 def _summarised():
@@ -56,6 +72,7 @@ def declare():
     derived.refresher(EXCHANGES, lambda ids: events_refresh_exchange_summaries(event_ids=ids))
     derived.refresher(COUNTRIES, lambda ids: events_refresh_country_codes(event_ids=ids))
     derived.refresher(THEMES, lambda ids: events_refresh_theme_keys(event_ids=ids))
+    derived.refresher(EXPORT, lambda ids: events_refresh_export_cells(event_ids=ids))
     derived.depends(Theme, THEMES, query=lambda theme: Event.objects.filter(theme_keys__overlaps=[theme.pk]))
     derived.depends(Event, SEARCH, via="pk")
     derived.depends(Participation, SEARCH, via="event_id")
@@ -69,3 +86,11 @@ def declare():
     derived.depends(Figure, EXCHANGES, via="event_id")
     derived.depends(Measure, EXCHANGES, query=_exchanges_measured_by)
     derived.depends(EventType, EXCHANGES, query=_exchanges_typed)
+    derived.depends(Participation, EXPORT, via="event_id")
+    derived.depends(Citation, EXPORT, via="event_id")
+    derived.depends(Actor, EXPORT, query=lambda actor: Event.objects.filter(participations__actor=actor))
+    derived.depends(
+        Organization, EXPORT, query=lambda organization: Event.objects.filter(participations__organization=organization)
+    )
+    derived.depends(Source, EXPORT, query=lambda source: Event.objects.filter(citations__source=source))
+    derived.depends(Theme, EXPORT, query=lambda theme: Event.objects.filter(theme_keys__overlaps=[theme.pk]))

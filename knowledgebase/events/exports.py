@@ -6,14 +6,16 @@ writer, the COPY writer and the data dictionary at /data/ read the same definiti
 """
 
 from django.conf import settings
-from django.db.models import CharField, Expression, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Concat
+from django.db.models import CharField, Expression, F, OuterRef, Subquery, TextField, Value
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from knowledgebase.events.models import Citation, Event, Figure, Participation
+from knowledgebase.events.models import Figure
 from knowledgebase.events.selectors import counted_value, exchange_rows
-from knowledgebase.opendata.exports import CHUNK_SIZE, Column, Export, Related, object_rows
+from knowledgebase.opendata.exports import CHUNK_SIZE, Column, Export, Listed, object_rows
 from knowledgebase.sources.models import claimant_name
 
 _PLACEHOLDER = "public-id"  # stands for the identifier while the URLconf gives an event's path
@@ -37,14 +39,37 @@ class Permalink(Expression):
         return address.resolve_expression(query, allow_joins, reuse, summarize, for_save)
 
 
-PARTICIPANT = Concat("actor__name", Value(" ("), "role", Value(")"), output_field=CharField())
-ORGANIZATION_PARTICIPANT = Concat("organization__name", Value(" ("), "role", Value(")"), output_field=CharField())
 CLAIMANT = claimant_name()
 
 
-def event_countries(key="pk"):
-    """ISO codes of an event's countries, in the order they were recorded; ``key`` holds the event."""
-    return Related(Event.countries.through, "event_id", "country_id", key=key)
+class StoredNames(Expression):
+    """An event's participants of one kind ("actors" or "organizations"), each "Name (role)", '; '-joined as
+    the event keeps them (``Event.export_actors``…): in the active language where their names differ from
+    the English ones (``Event.export_translated``), else in English. ``prefix`` leads from the exported
+    rows to the event ("event__" for its figures). Built when a query is, in the language active then."""
+
+    output_field = TextField()
+
+    def __init__(self, kind, prefix=""):
+        super().__init__()
+        self.kind = kind
+        self.prefix = prefix
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        english = F(f"{self.prefix}export_{self.kind}")
+        language = translation.get_language()
+        if language == settings.MODELTRANSLATION_DEFAULT_LANGUAGE or language not in dict(settings.LANGUAGES):
+            names = english
+        else:
+            translated = KT(f"{self.prefix}export_translated__{language}__{self.kind}")
+            names = Coalesce(translated, english, output_field=TextField())
+        return names.resolve_expression(query, allow_joins, reuse, summarize, for_save)
+
+
+def event_countries(prefix=""):
+    """ISO codes of an event's countries, in the order they were recorded (``Event.export_countries``);
+    ``prefix`` leads from the exported rows to the event."""
+    return Listed(f"{prefix}export_countries")
 
 
 EVENT_COLUMNS = (
@@ -82,15 +107,15 @@ EVENT_COLUMNS = (
         "actors",
         "#actor+name",
         _("Actors taking part, each with their role in brackets."),
-        Related(Participation, "event_id", PARTICIPANT, Q(actor__isnull=False)),
+        Listed(StoredNames("actors")),
     ),
     Column(
         "organizations",
         "#org+name",
         _("Organisations taking part, each with their role in brackets."),
-        Related(Participation, "event_id", ORGANIZATION_PARTICIPANT, Q(organization__isnull=False)),
+        Listed(StoredNames("organizations")),
     ),
-    Column("themes", "#meta+theme", _("Themes (slugs)."), Related(Event.themes.through, "event_id", "theme__slug")),
+    Column("themes", "#meta+theme", _("Themes (slugs)."), Listed("export_themes")),
     Column(
         "disputed",
         "#meta+disputed",
@@ -102,7 +127,7 @@ EVENT_COLUMNS = (
         "sources",
         "#meta+source",
         _("Titles of the sources that report the event."),
-        Related(Citation, "event_id", "source__title"),
+        Listed("export_sources"),
     ),
     Column("first_published", "#date+published", _("When the record was first published here."), "first_published_at"),
     Column("last_changed", "#date+updated", _("When the record last changed."), "updated_at"),
@@ -150,7 +175,7 @@ FIGURE_COLUMNS = (
         "country_codes",
         "#country+code",
         _("ISO 3166-1 alpha-2 codes of the event's countries."),
-        event_countries(key="event_id"),
+        event_countries(prefix="event__"),
     ),
     Column("measure", "#indicator+code", _("What the figure counts (slug)."), "measure__slug"),
     Column("measure_name", "#indicator+name", _("What the figure counts, in words."), "measure__name"),

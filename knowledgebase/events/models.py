@@ -370,6 +370,17 @@ class Event(Publishable):
     # The keys of ``themes``, likewise: the theme filter reads them from the list's covering index instead of
     # looking each event up in the relation (migration 0019). Rebuilt whenever the relation changes.
     theme_keys = CodeListField(_("theme keys"), max_length=12)
+    # The downloads' cells of several values, '; '-joined as the export writes them (``events.exports``), so
+    # that a download reads the row, not four relations: the country codes and the theme slugs in the order
+    # they were recorded, the titles of the cited sources, the actors and the organisations with their roles
+    # (in English; ``export_translated`` holds {language: {"actors": …, "organizations": …}} where another
+    # language's names differ). Rebuilt whenever what they show changes (``events.services``).
+    export_countries = models.TextField(editable=False, blank=True, default="")
+    export_themes = models.TextField(editable=False, blank=True, default="")
+    export_sources = models.TextField(editable=False, blank=True, default="")
+    export_actors = models.TextField(editable=False, blank=True, default="")
+    export_organizations = models.TextField(editable=False, blank=True, default="")
+    export_translated = models.JSONField(editable=False, blank=True, default=dict)
     search_document = models.TextField(editable=False, blank=True)
     search_body = models.TextField(editable=False, blank=True)  # the body in every language, case-folded
     # Kept up to date on PostgreSQL only (see core.search); an unused column on SQLite.
@@ -384,6 +395,12 @@ class Event(Publishable):
             "has_disputed_figures",
             "country_codes",
             "theme_keys",
+            "export_countries",
+            "export_themes",
+            "export_sources",
+            "export_actors",
+            "export_organizations",
+            "export_translated",
             "updated_at",
         ]
     )
@@ -401,6 +418,8 @@ class Event(Publishable):
         indexes = [
             # The list's default and oldest-first sorts, and date ranges.
             models.Index(fields=["status", "-start_date", "-id"], name="event_status_date_idx"),
+            # The feeds' newest changes first, and the sitemap's latest change (Max of updated_at).
+            models.Index(fields=["status", "-updated_at", "-id"], name="event_status_updated_idx"),
             # A type filter with the date sort.
             models.Index(fields=["event_type", "-start_date", "-id"], name="event_type_date_idx"),
             # The few pinned events of the home page.

@@ -104,11 +104,91 @@ def events_refresh_theme_keys(*, event_ids: Iterable[int]) -> None:
     _store_keys(event_ids, "themes", "theme_keys", "theme_id")
 
 
-def relation_changed(derived_name):
+def export_cells(event_ids: Iterable[int]) -> dict[int, dict]:
+    """{event id: the values of its ``export_*`` fields}, read from the relations they stand for: the country
+    codes and theme slugs in the order they were recorded, the cited sources' titles, and each actor's and
+    organisation's name with its role ("Name (role)"), in the order of the rows, '; '-joined as the export
+    writes a cell of several values. Names in another language (the translation, else English, as
+    ``core.translation.in_language`` reads them) go to ``export_translated`` where they differ."""
+    from knowledgebase.core.translation import localized, other_languages
+    from knowledgebase.events.models import Citation, Participation
+    from knowledgebase.opendata.exports import MULTI_VALUE_SEPARATOR
+
+    event_ids = set(event_ids)
+    languages = other_languages()
+    lists = defaultdict(lambda: defaultdict(list))
+    countries = Event.countries.through.objects.filter(event_id__in=event_ids).order_by("pk")
+    for event_id, code in countries.values_list("event_id", "country_id"):
+        lists[event_id]["export_countries"].append(code)
+    themes = Event.themes.through.objects.filter(event_id__in=event_ids).order_by("pk")
+    for event_id, slug in themes.values_list("event_id", "theme__slug"):
+        lists[event_id]["export_themes"].append(slug)
+    citations = Citation.objects.filter(event_id__in=event_ids).order_by("pk")
+    for event_id, title in citations.values_list("event_id", "source__title"):
+        lists[event_id]["export_sources"].append(title)
+    names = [
+        (kind, field, [localized("name", language) for language in languages])
+        for kind, field in (("actors", "actor"), ("organizations", "organization"))
+    ]
+    participations = Participation.objects.filter(event_id__in=event_ids).order_by("pk")
+    columns = [f"{field}__{column}" for _kind, field, translated in names for column in ("name", *translated)]
+    for event_id, actor_id, role, *values in participations.values_list("event_id", "actor_id", "role", *columns):
+        width = 1 + len(languages)
+        kind, _field, _translated = names[0 if actor_id is not None else 1]
+        english, *translations = values[:width] if actor_id is not None else values[width:]
+        lists[event_id][f"export_{kind}"].append(f"{english} ({role})")
+        for language, name in zip(languages, translations, strict=True):
+            lists[event_id][(language, kind)].append(f"{name or english} ({role})")
+    cells = {}
+    for event_id in event_ids:
+        found = lists.get(event_id, {})
+        row = {field: MULTI_VALUE_SEPARATOR.join(found.get(field, ())) for field in EXPORT_FIELDS[:-1]}
+        translated = {}
+        for language in languages:
+            for kind in ("actors", "organizations"):
+                text = MULTI_VALUE_SEPARATOR.join(found.get((language, kind), ()))
+                if text != row[f"export_{kind}"]:
+                    translated.setdefault(language, {})[kind] = text
+        row["export_translated"] = translated
+        cells[event_id] = row
+    return cells
+
+
+# The ``Event`` fields ``export_cells`` writes: the texts, then the translated names.
+EXPORT_FIELDS = (
+    "export_countries",
+    "export_themes",
+    "export_sources",
+    "export_actors",
+    "export_organizations",
+    "export_translated",
+)
+
+
+EXPORT_BATCH = 500
+
+
+def events_refresh_export_cells(*, event_ids: Iterable[int]) -> None:
+    """Rewrite the ``export_*`` fields of the given events from their relations (``export_cells``): for each
+    batch of events, a read of each relation and an update of the rows whose cells changed."""
+    ordered = sorted(set(event_ids))
+    for start in range(0, len(ordered), EXPORT_BATCH):
+        cells = export_cells(ordered[start : start + EXPORT_BATCH])
+        changed = []
+        for event in Event.objects.filter(pk__in=cells).only(*EXPORT_FIELDS):
+            values = cells[event.pk]
+            if any(getattr(event, field) != values[field] for field in EXPORT_FIELDS):
+                for field in EXPORT_FIELDS:
+                    setattr(event, field, values[field])
+                changed.append(event)
+        Event.objects.bulk_update(changed, EXPORT_FIELDS, batch_size=EXPORT_BATCH)
+
+
+def relation_changed(*derived_names):
     """An ``m2m_changed`` handler of a relation of events kept on their rows (``Event.countries``,
     ``Event.themes``), whatever changes it (a form, an import, the demo's fixtures, the other side of the
-    relation): the events whose relation changed are noted stale as ``derived_name`` (``core.derived``:
-    refreshed once at the end of the write's batch, or at once outside one)."""
+    relation): the events whose relation changed are noted stale as each of ``derived_names``
+    (``core.derived``: refreshed once at the end of the write's batch, or at once outside one)."""
 
     def changed(sender, instance, action, reverse, pk_set, **kwargs):
         from knowledgebase.core import derived
@@ -125,7 +205,7 @@ def relation_changed(derived_name):
             ids = set(getattr(instance, "_events_losing_link", ()))
         else:
             ids = set(pk_set or ())
-        derived.note({derived_name: ids})
+        derived.note({name: ids for name in derived_names})
 
     return changed
 

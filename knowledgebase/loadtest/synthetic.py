@@ -21,7 +21,7 @@ from knowledgebase.core.models import Country, PublicationStatus, Theme
 from knowledgebase.core.search import document_text, refresh_search_vectors
 from knowledgebase.displacement.models import Cause, DisplacementStatistic, GeographyScope, Measurement, PopulationType
 from knowledgebase.events.models import Event, EventType, Figure, Measure, Participation, ParticipationRole
-from knowledgebase.events.services import events_refresh_exchange_summaries
+from knowledgebase.events.services import events_refresh_exchange_summaries, events_refresh_export_cells
 from knowledgebase.loadtest.models import SyntheticIdRange
 from knowledgebase.sources.claims import summarise_claims
 from knowledgebase.sources.models import Qualifier, Reliability, Source
@@ -288,6 +288,7 @@ class Generator:
         insert(Figure, figures)
         Event.objects.filter(pk__in=disputed).update(has_disputed_figures=True)
         events_refresh_exchange_summaries(event_ids=[event.pk for event in events])
+        events_refresh_export_cells(event_ids=[event.pk for event in events])
 
     def figure(self, event, n):
         rng = self.rng

@@ -187,6 +187,40 @@ def test_a_build_that_fails_leaves_the_last_files_and_no_partial_file(shared_dem
     )
 
 
+def test_a_compression_that_fails_stops_the_build_and_leaves_no_partial_file(
+    shared_demo_content, downloads, monkeypatch
+):
+    """The blocks are compressed in a second thread: its error reaches the build, which stops."""
+    first = build()
+    written = []
+
+    def failing(self, data):
+        written.append(len(data))
+        raise OSError("no space left")
+
+    monkeypatch.setattr(bulk._GzipWriter, "write", failing)
+    EventFactory(published=True, title="Published after the first build")
+    with pytest.raises(OSError, match="no space left"):
+        build()
+
+    assert len(written) == 1  # the first error stops the thread: no block is written after it
+    assert json.loads((downloads / "manifest.json").read_text()) == first
+    assert sorted(path.name for path in downloads.iterdir()) == sorted(
+        [".build.lock", "manifest.json", *(item["file"] for item in first["files"])]
+    )
+
+
+def test_the_blocks_of_a_file_are_its_rows_in_order_and_counted():
+    counted = bulk._Counted(iter([b"a,1\n", b"b,2\n", b"c,3\n"]))
+
+    blocks = list(counted.blocks(b"head\n", size=8))
+
+    assert blocks == [b"head\na,1\n", b"b,2\nc,3\n"]
+    assert counted.count == 3
+    text = bulk._Counted(iter(["é,1\n"]))
+    assert list(text.blocks("", size=1024)) == ["é,1\n".encode()]
+
+
 def test_files_of_a_previous_build_stay_until_the_build_after_next(shared_demo_content, downloads):
     event = EventFactory(published=True, title="First title", countries=["UA"])
     first = build(EVENTS_AND_STATISTICS)

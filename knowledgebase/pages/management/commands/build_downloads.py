@@ -5,6 +5,7 @@ when the published content changed since the last build, and once the last chang
 that a reviewer publishing a batch causes one build (see docs/deploy.md, "Bulk downloads").
 """
 
+import resource
 import time
 
 from django.core.management.base import BaseCommand
@@ -63,10 +64,11 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING(f"{running} Nothing done."))
             return
         rows = sum(entry["rows"] for entry in manifest["files"])
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
         self.stdout.write(
             self.style.SUCCESS(
                 f"Built {len(manifest['files'])} files ({rows:,} rows) in {manifest['seconds']:.1f} s "
-                f"into {downloads_root()}."
+                f"into {downloads_root()}; peak memory of this process {peak:.0f} MB."
             )
         )
 

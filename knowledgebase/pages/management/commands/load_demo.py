@@ -20,6 +20,7 @@ from knowledgebase.events.services import (
     events_refresh_country_codes,
     events_refresh_dispute_flags,
     events_refresh_exchange_summaries,
+    events_refresh_export_cells,
     events_refresh_search_documents,
     events_refresh_theme_keys,
 )
@@ -63,6 +64,7 @@ class Command(BaseCommand):
         events_refresh_country_codes(event_ids=events.values_list("pk", flat=True))
         events_refresh_theme_keys(event_ids=events.values_list("pk", flat=True))
         events_refresh_exchange_summaries(event_ids=events.values_list("pk", flat=True))
+        events_refresh_export_cells(event_ids=events.values_list("pk", flat=True))
         briefs_refresh_search_documents(briefs=loaded.get(Brief, Brief.objects.none()))
         if options["verbosity"] == 0:
             return
