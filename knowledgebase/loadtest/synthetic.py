@@ -12,8 +12,9 @@ import datetime
 import random
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
+from psycopg.types.json import Jsonb
 
 from knowledgebase.actors.models import Actor, ActorAlias, ActorKind, Organization, OrganizationKind, folded_names
 from knowledgebase.actors.services import actors_refresh_search_names
@@ -83,10 +84,11 @@ def insert(model, objects):
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-        # The values are plain Python (str, int, date, datetime, bool, None): psycopg adapts them itself.
-        names = [field.attname for field in fields]
+        # The values are plain Python (str, int, date, datetime, bool, None), which psycopg adapts itself, but
+        # for a JSON field's (a dict or a list), which it must be told is JSON.
+        names = [(field.attname, isinstance(field, models.JSONField)) for field in fields]
         for obj in objects:
-            copy.write_row([getattr(obj, name) for name in names])
+            copy.write_row([Jsonb(getattr(obj, name)) if is_json else getattr(obj, name) for name, is_json in names])
 
 
 def reserve_ids(model, count):
