@@ -118,6 +118,18 @@ LIST_DEFERRED_FIELDS = (
 )
 
 
+# The ``Event`` fields that hold the downloads' cells (``events.services.export_cells`` writes them): the texts,
+# then the translated names. Derived, so kept out of the history.
+EXPORT_FIELDS = (
+    "export_countries",
+    "export_themes",
+    "export_sources",
+    "export_actors",
+    "export_organizations",
+    "export_translated",
+)
+
+
 def countries_by_code():
     """{code: Country} of every country, read once per content version (``memoised``)."""
     from knowledgebase.serving.content_version import memoised
@@ -395,12 +407,7 @@ class Event(Publishable):
             "has_disputed_figures",
             "country_codes",
             "theme_keys",
-            "export_countries",
-            "export_themes",
-            "export_sources",
-            "export_actors",
-            "export_organizations",
-            "export_translated",
+            *EXPORT_FIELDS,
             "updated_at",
         ]
     )

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from knowledgebase.core.search import document_text, every_language, refresh_search_vectors
-from knowledgebase.events.models import Event, ExchangeSummary, Figure, MeasureKind
+from knowledgebase.events.models import EXPORT_FIELDS, Event, ExchangeSummary, Figure, MeasureKind
 from knowledgebase.events.selectors import PRISONER_EXCHANGE
 from knowledgebase.sources.claims import DEPRECATED, summarise_claims
 
@@ -152,17 +152,6 @@ def export_cells(event_ids: Iterable[int]) -> dict[int, dict]:
         row["export_translated"] = translated
         cells[event_id] = row
     return cells
-
-
-# The ``Event`` fields ``export_cells`` writes: the texts, then the translated names.
-EXPORT_FIELDS = (
-    "export_countries",
-    "export_themes",
-    "export_sources",
-    "export_actors",
-    "export_organizations",
-    "export_translated",
-)
 
 
 EXPORT_BATCH = 500

@@ -17,8 +17,8 @@ from django.db import connection
 from knowledgebase.actors.models import Actor
 from knowledgebase.core.models import Country, Theme
 from knowledgebase.core.services import record_delete, record_save
-from knowledgebase.events.models import Citation, Event, Participation
-from knowledgebase.events.services import EXPORT_FIELDS, export_cells
+from knowledgebase.events.models import EXPORT_FIELDS, Citation, Event, Participation
+from knowledgebase.events.services import export_cells
 from knowledgebase.sources.models import Source
 from tests.admin_forms import admin_form
 from tests.factories import (
