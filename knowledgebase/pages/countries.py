@@ -298,7 +298,8 @@ def _exchanges(events, code):
     # The sides are the exchanges' countries that people were returned to, named from the countries kept
     # for the content version (``Event.country_codes``), not read again for each exchange.
     countries = countries_by_code()
-    codes = {side for row in rows for side in row.event.country_codes if side in row.sides}
+    # (A country newer than the kept ones is left out until they are read again, as the tracker does.)
+    codes = {side for row in rows for side in row.event.country_codes if side in row.sides and side in countries}
     sides = sorted((countries[side] for side in codes), key=lambda country: (country.code != code, country.name))
     return [
         (row, [(side, row.sides.get(side.code), *counted_value(row.sides.get(side.code))) for side in sides])
